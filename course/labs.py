@@ -110,23 +110,26 @@ def new_course_dir(root: Path, labs: list[Lab], workdir: Path) -> Path:
 
 
 def generated_release(lab: Lab, workdir: Path) -> str:
-    """The normal-form text of the release nbgrader generates now from the lab's solution."""
+    """The release nbgrader generates now from the lab's solution, as nbgrader writes it."""
     course_dir = new_course_dir(lab.root, [lab], workdir)
     run_nbgrader(["generate_assignment", lab.name, "--force"], course_dir)
-    generated = read_notebook(course_dir / LABS_DIR / lab.name / f"{lab.name}.ipynb")
-    return dumps(normalize(generated, lab.release_relpath))
+    return (course_dir / LABS_DIR / lab.name / f"{lab.name}.ipynb").read_text(encoding="utf-8")
 
 
 def build_labs(root: Path, names: list[str] | None = None, check_only: bool = False) -> list[str]:
     """Regenerate labs/ from solutions/ (or, with `check_only`, compare without writing).
 
+    The release is nbgrader's output byte for byte, so instructors may also run plain nbgrader.
     Returns the problems found; a lab with problems is not written.
     """
     problems = []
     for lab in find_labs(root, names):
         lab_problems = lint_lab(read_notebook(lab.solution), str(lab.solution.relative_to(root)), release=False)
         with tempfile.TemporaryDirectory(prefix=f"{lab.name}-") as tmp:
-            text = generated_release(lab, Path(tmp))
+            raw = generated_release(lab, Path(tmp))
+        text = dumps(normalize(json.loads(raw), lab.release_relpath))
+        if raw != text:  # then plain `nbgrader generate_assignment` would rewrite labs/ differently
+            lab_problems.append(f"{SOLUTIONS_DIR}/{lab.name} is not in normal form; run 'course nb fmt'.")
         lab_problems += lint_lab(json.loads(text), lab.release_relpath, release=True)
         current = lab.release.read_text(encoding="utf-8") if lab.release.is_file() else None
         if check_only and current != text:

@@ -1,7 +1,7 @@
 """The one normal form of every notebook in the repository, and reading notebooks leniently.
 
 `normalize()` is pure: no outputs or execution counts, allowlisted metadata only, LF line
-endings, content-derived cell ids, and a Colab badge (and Colab install line) that point at
+endings, valid unique cell ids, and a Colab badge (and Colab install line) that point at
 the file itself. `dumps()` writes it as Jupyter does (sorted keys, indent 1) plus a final newline.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from course import CourseError
-from course.config import BRANCH, GITHUB_REPO
+from course.config import BRANCH, GITHUB_REPO, LABS_DIR, SOLUTIONS_DIR
 
 NOTEBOOK_METADATA = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
                      "language_info": {"name": "python"}}
@@ -28,6 +28,16 @@ def colab_url(relpath: str) -> str:
     return f"https://colab.research.google.com/github/{GITHUB_REPO}/blob/{BRANCH}/{relpath}"
 
 
+def badge_target(relpath: str) -> str:
+    """The file a notebook's Colab badge opens: itself; for a lab's solution, the lab students open.
+
+    nbgrader copies the badge from solution to release unchanged, so the release is then
+    already in normal form, even when an instructor runs plain `nbgrader generate_assignment`.
+    """
+    prefix = SOLUTIONS_DIR + "/"
+    return LABS_DIR + "/" + relpath[len(prefix):] if relpath.startswith(prefix) else relpath
+
+
 def colab_badge(relpath: str) -> str:
     return f"[![Open In Colab]({COLAB_BADGE_IMAGE})]({colab_url(relpath)})"
 
@@ -38,28 +48,34 @@ def source_text(cell: dict) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _cell_id(cell_type: str, source: str, taken: set[str]) -> str:
-    base = hashlib.sha1(f"{cell_type}\n{source}".encode()).hexdigest()[:8]
-    cell_id, n = base, 1
-    while cell_id in taken:
-        n += 1
-        cell_id = f"{base}-{n}"
+_VALID_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
+
+
+def _cell_id(cell: dict, cell_type: str, source: str, taken: set[str]) -> str:
+    """Keep a valid, unique id (nbgrader copies ids from source to release); else derive one from the content."""
+    cell_id = cell.get("id")
+    if not isinstance(cell_id, str) or not _VALID_ID.match(cell_id) or cell_id in taken:
+        base = hashlib.sha1(f"{cell_type}\n{source}".encode()).hexdigest()[:8]
+        cell_id, n = base, 1
+        while cell_id in taken:
+            n += 1
+            cell_id = f"{base}-{n}"
     taken.add(cell_id)
     return cell_id
 
 
 def normalize(nb: dict, relpath: str | None = None) -> dict:
-    """Return the normal form of notebook `nb`; with `relpath`, its Colab badge points at that path."""
+    """Return the normal form of notebook `nb`; with `relpath` (its path in the repository), fix its Colab badge."""
     cells, taken = [], set()
     for index, cell in enumerate(nb.get("cells", [])):
         cell_type = cell.get("cell_type", "code")
         source = source_text(cell)
         if relpath and cell_type == "markdown" and index == 0:
-            source = _COLAB_LINK.sub(colab_url(relpath), source)
+            source = _COLAB_LINK.sub(colab_url(badge_target(relpath)), source)
         if cell_type == "code":
             source = _INSTALL_LINK.sub(f"git+https://github.com/{GITHUB_REPO}", source)
         metadata = {k: copy.deepcopy(v) for k, v in cell.get("metadata", {}).items() if k in CELL_METADATA_KEEP}
-        new = {"cell_type": cell_type, "id": _cell_id(cell_type, source, taken), "metadata": metadata,
+        new = {"cell_type": cell_type, "id": _cell_id(cell, cell_type, source, taken), "metadata": metadata,
                "source": source.splitlines(keepends=True)}
         if cell_type == "code":
             new.update(execution_count=None, outputs=[])
