@@ -1,0 +1,35 @@
+"""What each notebook must show when it runs in fast mode on real data (the mirror or downloads).
+
+For every notebook the tests execute, an entry here lists `probes`: Python expressions
+evaluated in the notebook's namespace after its last cell. A probe whose name starts with
+"check:" must be True; the others are numbers the benchmark reports. `min_images` is the
+least number of figures the notebook must display. Adding a notebook or a lab means adding
+its entry here; the tests refuse a notebook without one.
+"""
+
+EXPECTATIONS = {
+    "notebooks/01_mlp_basics.ipynb": {
+        "min_images": 7,
+        "probes": {
+            "check: a perceptron cannot learn XOR": "xor_perceptron.score(X_xor, y_xor) < 1.0",
+            "check: one hidden layer learns XOR": "bool(np.all((xor_predictions > 0.5) == y_xor))",
+            "check: the classifier has 266,610 parameters": "model.count_params() == 266_610",
+            "check: Fashion-MNIST test accuracy ≥ 0.75 after the fast run": "test_accuracy >= 0.75",
+            "check: the history has one entry per epoch": "len(history.history['val_accuracy']) == EPOCHS_CLASSIFIER",
+            "check: Normalization learned the training means": "np.allclose(np.ravel(norm_layer.mean), X_train_h.mean(axis=0), rtol=1e-3)",
+            "check: housing test RMSE ≤ 0.75 after the fast run": "rmse_test <= 0.75",
+            "check: scikit-learn's MLP is in the same range": "0.3 < rmse_sklearn < 1.0",
+            "check: Perceptron equals SGDClassifier(loss='perceptron')": "np.allclose(sgd_perceptron.coef_, perceptron.coef_)",
+            "Fashion-MNIST test accuracy": "test_accuracy",
+            "housing test RMSE": "rmse_test",
+            "scikit-learn MLP test RMSE": "rmse_sklearn",
+        },
+    },
+    "solutions/lab01_mlp/lab01_mlp.ipynb": {
+        "min_images": 1,
+        "probes": {
+            "check: the solution's classifier beats 0.75 test accuracy": "test_accuracy >= 0.75",
+            "Fashion-MNIST test accuracy (lab)": "test_accuracy",
+        },
+    },
+}
