@@ -1,0 +1,104 @@
+"""Time the course: the test suite, each notebook in fast mode, and nbgrader per submission.
+
+    python benchmarks/benchmark.py                   # everything, fast mode
+    python benchmarks/benchmark.py --skip-suite      # without the (long) test-suite run
+    python benchmarks/benchmark.py --full --set N_VALID_IMAGES=500
+                                                     # notebooks in full mode, with their results
+
+Set COURSE_DATA_DIR (and COURSE_OFFLINE=1) as for the tests. Results are printed and saved
+as JSON in benchmarks/results/. This is a measurement, not a test: nothing here fails on time.
+"""
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from course.execute import execute  # noqa: E402
+from course.grading import autograde  # noqa: E402
+from course.labs import find_labs  # noqa: E402
+from course.submissions import make_submission, solution_answers  # noqa: E402
+from expectations import EXPECTATIONS  # noqa: E402
+
+
+def notebooks() -> list[str]:
+    return [p for p in EXPECTATIONS if (ROOT / p).is_file()]
+
+
+def time_suite() -> float:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT)
+    seconds = time.perf_counter() - start
+    print(f"test suite: {seconds:.0f} s wall (pytest exit code {done.returncode})\n")
+    return seconds
+
+
+def time_notebooks(overrides: dict) -> dict:
+    results = {}
+    for relpath in notebooks():
+        probes = EXPECTATIONS[relpath]["probes"]
+        values = {k: v for k, v in probes.items() if not k.startswith("check:")}
+        run = execute(ROOT / relpath, overrides={k: v for k, v in overrides.items()}, probes=values)
+        results[relpath] = {"seconds": round(run.seconds, 1), **run.probes}
+        shown = ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in run.probes.items())
+        print(f"{relpath:45s} {run.seconds:6.1f} s   {shown}")
+    return results
+
+
+def time_grading(copies: int) -> dict:
+    results = {}
+    for lab in find_labs(ROOT):
+        submission = make_submission(lab, solution_answers(lab))
+        with tempfile.TemporaryDirectory() as tmp:
+            run = autograde(lab, {f"student{i:02d}": submission for i in range(copies)}, Path(tmp))
+        per = run.autograde_seconds / copies
+        results[lab.name] = {"submissions": copies, "generate_seconds": round(run.generate_seconds, 1),
+                             "autograde_seconds": round(run.autograde_seconds, 1), "seconds_per_submission": round(per, 2)}
+        print(f"nbgrader autograde {lab.name}: {copies} submissions in {run.autograde_seconds:.1f} s = {per:.1f} s each "
+              f"(generate_assignment {run.generate_seconds:.1f} s)")
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--skip-suite", action="store_true", help="do not time the test suite")
+    parser.add_argument("--submissions", type=int, default=5, help="copies of each lab to autograde (default 5)")
+    parser.add_argument("--full", action="store_true", help="run the notebooks in full mode and report their results")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameters-cell value")
+    args = parser.parse_args()
+    overrides = {k: ast.literal_eval(v) for k, v in (item.split("=", 1) for item in args.set)}
+
+    report = {"when": dt.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),
+              "cpus": os.cpu_count(), "data_dir": os.environ.get("COURSE_DATA_DIR")}
+    if args.full:
+        os.environ.pop("COURSE_FAST", None)
+        print("Notebooks in full mode" + (f" with {overrides}" if overrides else "") + ":")
+        report["full_mode"] = time_notebooks(overrides)
+    else:
+        os.environ["COURSE_FAST"] = "1"
+        if not args.skip_suite:
+            report["suite_seconds"] = round(time_suite(), 1)
+        print("Notebooks in fast mode:")
+        report["fast_mode"] = time_notebooks(overrides)
+        print()
+        report["nbgrader"] = time_grading(args.submissions)
+
+    out = ROOT / "benchmarks" / "results" / f"{dt.datetime.now():%Y%m%d-%H%M%S}{'-full' if args.full else ''}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1))
+    print(f"\nsaved {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
