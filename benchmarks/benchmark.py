@@ -57,23 +57,26 @@ def time_notebooks(overrides: dict) -> dict:
 
 
 def time_grading(copies: int) -> dict:
+    """nbgrader autograde seconds per submission: one nbgrader process, then one per CPU."""
     results = {}
     for lab in find_labs(ROOT):
         submission = make_submission(lab, solution_answers(lab))
-        with tempfile.TemporaryDirectory() as tmp:
-            run = autograde(lab, {f"student{i:02d}": submission for i in range(copies)}, Path(tmp))
-        per = run.autograde_seconds / copies
-        results[lab.name] = {"submissions": copies, "generate_seconds": round(run.generate_seconds, 1),
-                             "autograde_seconds": round(run.autograde_seconds, 1), "seconds_per_submission": round(per, 2)}
-        print(f"nbgrader autograde {lab.name}: {copies} submissions in {run.autograde_seconds:.1f} s = {per:.1f} s each "
-              f"(generate_assignment {run.generate_seconds:.1f} s)")
+        for workers in sorted({1, os.cpu_count() or 1}):
+            with tempfile.TemporaryDirectory() as tmp:
+                run = autograde(lab, {f"student{i:02d}": submission for i in range(copies)}, Path(tmp), workers=workers)
+            per = run.autograde_seconds / copies
+            results[f"{lab.name}, {workers} process(es)"] = {
+                "submissions": copies, "workers": workers, "generate_seconds": round(run.generate_seconds, 1),
+                "autograde_seconds": round(run.autograde_seconds, 1), "seconds_per_submission": round(per, 2)}
+            print(f"nbgrader autograde {lab.name}, {workers} process(es): {copies} submissions in {run.autograde_seconds:.1f} s "
+                  f"= {per:.1f} s each (generate_assignment {run.generate_seconds:.1f} s)")
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-suite", action="store_true", help="do not time the test suite")
-    parser.add_argument("--submissions", type=int, default=5, help="copies of each lab to autograde (default 5)")
+    parser.add_argument("--submissions", type=int, default=8, help="copies of each lab to autograde (default 8)")
     parser.add_argument("--full", action="store_true", help="run the notebooks in full mode and report their results")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameters-cell value")
     args = parser.parse_args()

@@ -103,6 +103,7 @@ def run_nbgrader(args: list[str], course_dir: Path) -> str:
 
 def new_course_dir(root: Path, labs: list[Lab], workdir: Path) -> Path:
     """A scratch nbgrader course folder holding the repository's config and these labs' sources."""
+    workdir.mkdir(parents=True, exist_ok=True)
     shutil.copy(root / "nbgrader_config.py", workdir / "nbgrader_config.py")
     for lab in labs:
         shutil.copytree(lab.solution.parent, workdir / SOLUTIONS_DIR / lab.name, dirs_exist_ok=True)

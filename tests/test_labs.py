@@ -8,6 +8,7 @@ answers live in tests/labs/<lab>.py.
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 
 import pytest
@@ -87,7 +88,8 @@ def graded(request, tmp_path_factory):
     }
     for answer_id, source in wrong.items():
         submissions[f"wrong_{answer_id}"] = make_submission(lab, {**reference, answer_id: source})
-    scores = autograde(lab, submissions, tmp_path_factory.mktemp(lab.name)).scores
+    workers = os.cpu_count() or 1  # nbgrader processes side by side; also tests that scores are merged right
+    scores = autograde(lab, submissions, tmp_path_factory.mktemp(lab.name), workers=workers).scores
     return lab, scores, max_scores(lab), wrong
 
 
