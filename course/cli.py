@@ -39,8 +39,8 @@ def _labs(args) -> int:
     for problem in problems:
         print(f"problem: {problem}")
     if not problems:
-        verb = "are up to date" if args.action == "check" else "built"
-        print(f"{', '.join(lab.name for lab in find_labs(root, args.labs or None))}: {verb}.")
+        verb = "up to date" if args.action == "check" else "built"
+        print(f"{verb}: {', '.join(lab.name for lab in find_labs(root, args.labs or None))}")
     return 1 if problems else 0
 
 
