@@ -49,7 +49,7 @@ def time_notebooks(overrides: dict) -> dict:
     for relpath in notebooks():
         probes = EXPECTATIONS[relpath]["probes"]
         values = {k: v for k, v in probes.items() if not k.startswith("check:")}
-        run = execute(ROOT / relpath, overrides={k: v for k, v in overrides.items()}, probes=values)
+        run = execute(ROOT / relpath, overrides=overrides, probes=values)
         results[relpath] = {"seconds": round(run.seconds, 1), **run.probes}
         shown = ", ".join(f"{k} {v:.4f}" if isinstance(v, float) else f"{k} {v}" for k, v in run.probes.items())
         print(f"{relpath:45s} {run.seconds:6.1f} s   {shown}")
