@@ -75,12 +75,41 @@ def lint_lab(nb: dict, where: str, release: bool) -> list[str]:
             problems.append(f"{where}: cell {meta['grade_id']} must start with the marker line 'GRADED {meta['grade_id']}'.")
         if meta.get("grade") and not meta.get("points"):
             problems.append(f"{where}: graded cell {meta['grade_id']} has no points.")
+        if meta.get("grade") and not meta.get("solution") and cell["cell_type"] == "code":
+            problems += [f"{where}: {meta['grade_id']}: {p}" for p in _test_cell_problems(source_text(cell))]
     if release:
         text = "\n".join(source_text(c) for c in nb["cells"])
         problems += [f"{where}: contains '{s}', so answers or hidden tests would reach students." for s in SECRET_TEXT if s in text]
     if not any(c["metadata"]["nbgrader"].get("grade") for c in graded_cells(nb)):
         problems.append(f"{where}: has no graded cells.")
     return problems
+
+
+def _test_cell_problems(source: str) -> list[str]:
+    """A test cell must not end in a bare expression: nbgrader would read its value as the score.
+
+    The one exception is `credit.result()` (helpers.checks.Credit), which is meant as the score.
+    """
+    import ast
+
+    try:
+        body = ast.parse(source).body
+    except SyntaxError as err:
+        return [f"is not valid Python ({err.msg}, line {err.lineno})."]
+    last = body[-1] if body else None
+    if isinstance(last, ast.Expr) and not (isinstance(last.value, ast.Call) and isinstance(last.value.func, ast.Attribute)
+                                           and last.value.func.attr in ("result",) or _returns_none(last.value)):
+        return ["ends in a bare expression whose value nbgrader would show and read as the score; "
+                "assign it to a name, or end with `credit.result()` for partial credit."]
+    return []
+
+
+def _returns_none(node) -> bool:
+    """Calls of the helpers.checks functions that return None (check_*, expect*)."""
+    import ast
+
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "checks" and node.func.attr.startswith(("check_", "expect")))
 
 
 def run_nbgrader(args: list[str], course_dir: Path) -> str:

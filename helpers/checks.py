@@ -1,13 +1,23 @@
-"""Checks for lab test cells: each failure is one sentence saying what is wrong.
+"""Checks for lab test cells: each failure is one sentence saying what is wrong and what to do.
 
-The checks take the objects to inspect as arguments, write nothing to stderr, and raise
-`CheckFailed` (an AssertionError) that notebooks display without a traceback.
-Introduced in solutions/lab01_mlp.
+The lab conventions every test cell follows (introduced in solutions/lab01_mlp):
+- call student code only through `checks.call(function, ...)`: it runs quietly (nothing on
+  stdout or stderr, so no progress bars and no warnings that nbgrader would score as a
+  failure) and turns any exception into one sentence naming the function, the error and the
+  likely fix;
+- check what the student returned with the `check_*` and `expect_*` functions; they raise
+  `CheckFailed` (an AssertionError shown without a traceback) and return None, so a cell that
+  ends with one shows nothing when it passes;
+- for partial credit, collect deductions in a `Credit` and end the cell with `credit.result()`:
+  nothing is shown at full marks, and the points earned otherwise, which nbgrader takes as
+  the cell's score.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
+import re
 import warnings
 
 import numpy as np
@@ -15,8 +25,9 @@ import numpy as np
 from helpers._env import import_tensorflow_quietly, stderr_silenced
 
 __all__ = [
-    "CheckFailed", "expect", "quiet", "check_array", "check_close", "check_at_least", "check_at_most",
-    "check_probabilities", "model_output", "dense_layers", "hidden_activations",
+    "CheckFailed", "Credit", "expect", "quiet", "call", "unpack", "expect_type", "expect_compiled",
+    "check_array", "check_close", "check_at_least", "check_at_most", "check_probabilities",
+    "model_output", "dense_layers", "hidden_activations", "optimizer_settings",
 ]
 
 
@@ -42,40 +53,146 @@ def expect(condition, message: str) -> None:
 
 @contextlib.contextmanager
 def quiet():
-    """Run student code without warnings or library noise reaching stderr.
+    """Run code with nothing reaching stdout or stderr: no warnings, progress bars or library notices.
 
     nbgrader scores a test cell that wrote anything to stderr as failed, even when every
-    assertion passed; wrap calls to student code in `with checks.quiet():`.
+    assertion passed, and a passing check cell should show nothing.
     """
-    with warnings.catch_warnings(), contextlib.redirect_stderr(io.StringIO()), stderr_silenced():
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
+            contextlib.redirect_stderr(io.StringIO()), stderr_silenced():
         warnings.simplefilter("ignore")
         yield
+
+
+_INDEXING_FIX = ("a tuple or list cannot be indexed with an array: index `np.array(...)` of it instead, "
+                 "or use a list comprehension")
+
+# (exception type name, text in its message, the likely fix), checked in order.
+_LIKELY_FIXES = [
+    ("NotImplementedError", "", "delete the `raise NotImplementedError()` line and write your answer in its place"),
+    ("NameError", "", "define that name inside your function, or run the cells above this one first"),
+    ("TypeError", "indices must be integers or slices", _INDEXING_FIX),
+    ("TypeError", "only integer scalar arrays can be converted to a scalar index", _INDEXING_FIX),
+    ("ValueError", "too many values to unpack", "check how many values your code returns and unpacks"),
+    ("ValueError", "not enough values to unpack", "check how many values your code returns and unpacks"),
+    ("ValueError", "must have the same rank", "integer labels need the sparse categorical cross-entropy loss "
+     "(one-hot labels need categorical cross-entropy)"),
+    ("AttributeError", "has no attribute 'optimizer'", "compile the model before using it"),
+    ("", "You must call `compile()`", "compile the model before using it"),
+]
+
+
+def _likely_fix(error: BaseException) -> str | None:
+    name, text = type(error).__name__, str(error)
+    for error_name, fragment, fix in _LIKELY_FIXES:
+        if (not error_name or error_name == name) and fragment in text:
+            return fix
+    return None
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ARRAY_DUMP = re.compile(r"\[[\[\]\d\s.,eE+\-…]{20,}\]")  # Keras errors print whole input arrays
+
+
+def _one_line(text: str, limit: int = 400) -> str:
+    line = _ARRAY_DUMP.sub("<array>", _ANSI.sub("", " ".join(str(text).split())))
+    line = re.split(r"\s*Arguments received by", line)[0]  # Keras appends every argument's value
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def call(function, *args, what: str | None = None, **kwargs):
+    """Call student code quietly and return its result; any exception becomes one CheckFailed sentence.
+
+    `what` names the call in messages (default: the function's name).
+    """
+    what = what or f"{getattr(function, '__name__', 'your function')}()"
+    expect(callable(function), f"{what} is not a function; run the cell where you define it.")
+    try:
+        with quiet():
+            return function(*args, **kwargs)
+    except CheckFailed:
+        raise
+    except Exception as error:  # noqa: BLE001 - whatever the student's code raised, say it in one sentence
+        detail = _one_line(error) or "(no message)"
+        fix = _likely_fix(error)
+        if isinstance(error, NotImplementedError):
+            raise CheckFailed(f"{what} still raises NotImplementedError; {fix}.") from None
+        message = f"{what} raised {type(error).__name__}: {detail}"
+        raise CheckFailed(f"{message.rstrip('.')}; {fix}." if fix else f"{message.rstrip('.')}.") from None
+
+
+def _structure_of(pattern: str):
+    """'(a, b), (c, d)' → [2, 2]; 'a, b' → [None, None]: nested lengths of a tuple pattern."""
+    def shape(node):
+        return [shape(e) for e in node.elts] if isinstance(node, ast.Tuple) else None
+    return shape(ast.parse(f"({pattern})", mode="eval").body)
+
+
+def _matches(value, structure) -> bool:
+    if structure is None:
+        return True
+    return isinstance(value, (tuple, list)) and len(value) == len(structure) and all(
+        _matches(v, s) for v, s in zip(value, structure))
+
+
+def _describe(value) -> str:
+    if isinstance(value, (tuple, list)):
+        return f"a {type(value).__name__} of {len(value)} item{'s' * (len(value) != 1)}"
+    return f"a {type(value).__name__}"
+
+
+def unpack(value, pattern: str, what: str):
+    """Check that `value` has the nested tuple shape written in `pattern` and return it.
+
+    `unpack(result, "(X_train, y_train), (X_valid, y_valid)", "prepare_images()")`.
+    """
+    expect(_matches(value, _structure_of(pattern)),
+           f"{what} returned {_describe(value)}; return {pattern} (a tuple of that shape).")
+    return value
+
+
+def expect_type(value, expected_type, what: str, fix: str) -> None:
+    """Check `value` is an instance of `expected_type`; `fix` says what to return instead."""
+    name = getattr(expected_type, "__name__", str(expected_type))
+    expect(isinstance(value, expected_type), f"{what} returned a {type(value).__name__}, not a {name}; {fix}.")
+
+
+def expect_compiled(model, what: str) -> None:
+    """Check that a Keras model was compiled (it has an optimizer and a loss)."""
+    expect(getattr(model, "compiled", False) and getattr(model, "optimizer", None) is not None,
+           f"{what} is not compiled; call model.compile(...) before returning it.")
 
 
 def _shape_matches(actual: tuple, expected: tuple) -> bool:
     return len(actual) == len(expected) and all(e is None or a == e for a, e in zip(actual, expected))
 
 
-def check_array(value, name: str, shape: tuple | None = None, dtype=None, low=None, high=None) -> np.ndarray:
-    """Check an array's shape (None matches any size), dtype and value range; return it as NumPy."""
-    expect(value is not None, f"{name} is None; assign it in your answer.")
-    array = np.asarray(value)
+def _pretty_shape(shape: tuple) -> tuple:
+    return tuple("any" if s is None else s for s in shape)
+
+
+def check_array(value, name: str, shape: tuple | None = None, dtype=None, low=None, high=None) -> None:
+    """Check an array's shape (None matches any size), dtype and value range."""
+    expect(value is not None, f"expected {name}, got None; assign it in your answer.")
+    try:
+        array = np.asarray(value)
+    except Exception:  # noqa: BLE001 - ragged lists and the like
+        raise CheckFailed(f"expected {name} to be an array, got {_describe(value)} that NumPy cannot read.") from None
     if shape is not None:
-        pretty = tuple("any" if s is None else s for s in shape)
-        expect(_shape_matches(array.shape, tuple(shape)), f"{name} has shape {array.shape}; expected {pretty}.")
+        expect(_shape_matches(array.shape, tuple(shape)),
+               f"expected {name} to have shape {_pretty_shape(shape)}, got {array.shape}.")
     if dtype is not None:
-        expect(array.dtype == np.dtype(dtype), f"{name} has dtype {array.dtype}; expected {np.dtype(dtype)}.")
+        expect(array.dtype == np.dtype(dtype), f"expected {name} to have dtype {np.dtype(dtype)}, got {array.dtype}.")
     if low is not None and array.size:
-        expect(array.min() >= low, f"{name} has values down to {array.min():.4g}; expected all ≥ {low}.")
+        expect(array.min() >= low, f"expected every value of {name} to be at least {low}, got {array.min():.4g}.")
     if high is not None and array.size:
-        expect(array.max() <= high, f"{name} has values up to {array.max():.4g}; expected all ≤ {high}.")
-    return array
+        expect(array.max() <= high, f"expected every value of {name} to be at most {high}, got {array.max():.4g}.")
 
 
 def check_close(actual, expected, what: str, rtol: float = 1e-5, atol: float = 1e-6) -> None:
     """Check that two numbers or arrays agree within a tolerance."""
     actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
-    expect(actual.shape == expected.shape, f"{what} has shape {actual.shape}; expected {expected.shape}.")
+    expect(actual.shape == expected.shape, f"expected {what} to have shape {expected.shape}, got {actual.shape}.")
     worst = np.max(np.abs(actual - expected)) if actual.size else 0.0
     expect(np.allclose(actual, expected, rtol=rtol, atol=atol), f"{what} is off by up to {worst:.4g} from the expected values.")
 
@@ -99,43 +216,94 @@ def model_output(model, inputs, shape: tuple, what: str = "your model") -> np.nd
     """Call `model` on `inputs` (quietly) and check the output shape; return the output as NumPy."""
     keras = _keras()
     expect(isinstance(model, keras.Model), f"{what} is a {type(model).__name__}, not a Keras model; return the model you built.")
-    try:
-        with quiet():
-            output = model(inputs)
-    except Exception as err:  # the student's model cannot take the input the task specifies
-        raise CheckFailed(f"{what} fails on inputs of shape {np.shape(inputs)}: {type(err).__name__}: {err}") from None
-    output = np.asarray(output)
-    pretty = tuple("any" if s is None else s for s in shape)
-    expect(_shape_matches(output.shape, shape), f"{what} outputs shape {output.shape}; expected {pretty}.")
+    output = np.asarray(call(model, inputs, what=f"{what}, called on inputs of shape {np.shape(inputs)},"))
+    expect(_shape_matches(output.shape, shape), f"expected {what} to output shape {_pretty_shape(shape)}, got {output.shape}.")
     return output
+
+
+def _flat_layers(model) -> list:
+    keras = _keras()
+    found = []
+    for layer in model.layers:
+        found.extend(_flat_layers(layer) if isinstance(layer, keras.Model) else [layer])
+    return found
 
 
 def dense_layers(model) -> list:
     """The Dense layers of a model, in order (nested models included)."""
     keras = _keras()
-    found = []
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            found.extend(dense_layers(layer))
-        elif isinstance(layer, keras.layers.Dense):
-            found.append(layer)
-    return found
+    return [layer for layer in _flat_layers(model) if isinstance(layer, keras.layers.Dense)]
+
+
+def _activation_name(function) -> str:
+    return getattr(function, "__name__", type(function).__name__).lower()
+
+
+def _activation_layer_name(layer) -> str | None:
+    """The activation a layer applies, if it is an activation layer (ReLU, Activation("relu"), ...)."""
+    keras = _keras()
+    if isinstance(layer, keras.layers.ReLU):
+        return "relu"
+    if isinstance(layer, keras.layers.Activation):
+        return _activation_name(layer.activation)
+    for name in ("LeakyReLU", "ELU", "PReLU", "Softmax"):
+        if isinstance(layer, getattr(keras.layers, name, ())):
+            return name.lower()
+    return None
 
 
 def hidden_activations(model) -> list[str]:
-    """Activation name after each hidden Dense layer (all but the last), whether it is given as
-    `activation=` or as a following ReLU/Activation layer."""
-    keras = _keras()
-    layers = model.layers
+    """Activation name of each hidden Dense layer (all but the last Dense), in order.
+
+    The activation may be given as `activation=` or as a later activation layer
+    (`ReLU()`, `Activation("relu")`), with layers that leave the activation alone in
+    between, such as `BatchNormalization`, `Dropout` or `LayerNormalization`.
+    """
+    layers = _flat_layers(model)
+    denses = dense_layers(model)
     names = []
-    for index, layer in enumerate(layers):
-        if not isinstance(layer, keras.layers.Dense) or layer is dense_layers(model)[-1]:
-            continue
-        name = getattr(layer.activation, "__name__", "linear")
-        following = layers[index + 1] if index + 1 < len(layers) else None
-        if name == "linear" and isinstance(following, keras.layers.ReLU):
-            name = "relu"
-        elif name == "linear" and isinstance(following, keras.layers.Activation):
-            name = getattr(following.activation, "__name__", "linear")
+    for dense in denses[:-1]:
+        name = _activation_name(dense.activation)
+        if name == "linear":
+            for following in layers[layers.index(dense) + 1:]:
+                if following in denses:
+                    break
+                found = _activation_layer_name(following)
+                if found:
+                    name = found
+                    break
         names.append(name)
     return names
+
+
+def optimizer_settings(model) -> dict:
+    """{'name', 'learning_rate', 'momentum'} of a compiled model's optimizer (momentum None if it has none)."""
+    optimizer = model.optimizer
+    momentum = getattr(optimizer, "momentum", None)
+    return {"name": type(optimizer).__name__, "learning_rate": float(np.asarray(optimizer.learning_rate)),
+            "momentum": None if momentum is None else float(momentum)}
+
+
+class Credit:
+    """Partial credit for one test cell: start from the cell's points and deduct for lesser faults.
+
+    Hard requirements still fail with `expect` (0 points). End the cell with `credit.result()`:
+    None (nothing shown, full marks) when nothing was deducted, else the points earned, which
+    nbgrader takes as the cell's score. Each deduction prints one line saying why.
+    """
+
+    def __init__(self, points: float):
+        self.points = float(points)
+        self.deductions: list[tuple[float, str]] = []
+
+    def deduct(self, points: float, condition_failed: bool, message: str) -> None:
+        """Take `points` off when `condition_failed`, telling the student why."""
+        if condition_failed:
+            self.deductions.append((float(points), message))
+            print(f"−{points:g} points: {message}")
+
+    def earned(self) -> float:
+        return max(0.0, self.points - sum(points for points, _ in self.deductions))
+
+    def result(self) -> float | None:
+        return self.earned() if self.deductions else None

@@ -88,6 +88,20 @@ def test_markers_and_lint(tmp_path):
     assert any("BEGIN HIDDEN TESTS" in p for p in problems)
 
 
+def test_lint_refuses_test_cells_that_end_in_a_value():
+    """nbgrader reads a test cell's displayed value as its score (or warns and gives full marks)."""
+    def problems_of(source):
+        cell = {"cell_type": "code", "source": f"# GRADED lab09_q1_tests\n{source}",
+                "metadata": {"nbgrader": {"grade_id": "lab09_q1_tests", "grade": True, "points": 5}}}
+        return [p for p in lint_lab({"cells": [cell]}, "x.ipynb", release=False) if "bare expression" in p]
+
+    assert problems_of("output = checks.model_output(m, x, (1,))\nchecks.model_output(m, x, (1,))")
+    assert problems_of("history.history")
+    assert not problems_of("checks.check_array(x, 'x')")
+    assert not problems_of("credit = checks.Credit(5)\ncredit.result()")
+    assert not problems_of("value = 3")
+
+
 def test_submissions_fill_answer_cells_of_the_release():
     lab = find_labs(ROOT)[0]
     answers = solution_answers(lab)

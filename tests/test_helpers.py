@@ -154,21 +154,70 @@ def test_tensorboard_show_outside_a_notebook_prints_the_command(capsys, tmp_path
 
 # checks ----------------------------------------------------------------------------------
 
-def test_check_messages_are_one_sentence():
+def test_check_messages_are_one_grammatical_sentence():
     with pytest.raises(checks.CheckFailed) as caught:
-        checks.check_array(np.zeros((3, 4)), "X_train", shape=(3, 5))
-    assert str(caught.value) == "X_train has shape (3, 4); expected (3, 5)."
-    assert caught.value._render_traceback_() == ["CheckFailed: X_train has shape (3, 4); expected (3, 5)."]
-    with pytest.raises(checks.CheckFailed, match="dtype float64; expected float32"):
+        checks.check_array(np.zeros((3, 4)), "the training images", shape=(3, 5))
+    assert str(caught.value) == "expected the training images to have shape (3, 5), got (3, 4)."
+    assert caught.value._render_traceback_() == ["CheckFailed: expected the training images to have shape (3, 5), got (3, 4)."]
+    with pytest.raises(checks.CheckFailed, match="to have dtype float32, got float64"):
         checks.check_array(np.zeros(3), "X", dtype="float32")
-    with pytest.raises(checks.CheckFailed, match="values up to 2; expected all ≤ 1"):
+    with pytest.raises(checks.CheckFailed, match="to be at most 1, got 2"):
         checks.check_array(np.array([0, 2.0]), "X", high=1)
     with pytest.raises(checks.CheckFailed, match="is 0.5000; it should be at least 0.8"):
         checks.check_at_least(0.5, 0.8, "the accuracy")
     with pytest.raises(checks.CheckFailed, match="do not sum to 1"):
         checks.check_probabilities([[0.2, 0.2]])
-    checks.check_array(np.zeros((7, 2)), "X", shape=(None, 2), dtype="float64", low=0, high=0)
+    assert checks.check_array(np.zeros((7, 2)), "X", shape=(None, 2), dtype="float64", low=0, high=0) is None
     checks.check_close([1.0, 2.0], [1.0, 2.0 + 1e-9], "values")
+
+
+def test_call_turns_any_exception_into_one_sentence_with_the_likely_fix(capfd):
+    def prepare_images(X):
+        raise NotImplementedError()
+
+    def predict_labels(names):
+        return names[np.array([0, 1])]
+
+    def noisy(x):
+        print("progress bar")
+        warnings.warn("a warning")
+        return x * 2
+
+    expected = {
+        prepare_images: "prepare_images() still raises NotImplementedError; delete the `raise NotImplementedError()` line",
+        predict_labels: "predict_labels() raised TypeError: only integer scalar arrays can be converted to a scalar index; "
+                        "a tuple or list cannot be indexed with an array",
+    }
+    for function, start in expected.items():
+        with pytest.raises(checks.CheckFailed) as caught:
+            checks.call(function, ("a", "b"))
+        assert str(caught.value).startswith(start) and str(caught.value).endswith(".") and "\n" not in str(caught.value)
+    assert checks.call(noisy, 21) == 42
+    assert capfd.readouterr() == ("", ""), "student code called through checks.call shows nothing"
+    with pytest.raises(checks.CheckFailed, match="is not a function"):
+        checks.call(None)
+
+
+def test_unpack_and_expect_type_say_what_to_return():
+    pairs = ((1, 2), (3, 4))
+    assert checks.unpack(pairs, "(X_train, y_train), (X_valid, y_valid)", "prepare_images()") is pairs
+    with pytest.raises(checks.CheckFailed) as caught:
+        checks.unpack((1, 2, 3, 4), "(X_train, y_train), (X_valid, y_valid)", "prepare_images()")
+    assert str(caught.value) == ("prepare_images() returned a tuple of 4 items; "
+                                 "return (X_train, y_train), (X_valid, y_valid) (a tuple of that shape).")
+    with pytest.raises(checks.CheckFailed, match="returned a str, not a int; return a number"):
+        checks.expect_type("3", int, "count()", "return a number")
+
+
+def test_credit_shows_nothing_at_full_marks_and_the_points_otherwise(capsys):
+    full = checks.Credit(10)
+    full.deduct(3, False, "never shown")
+    assert full.result() is None and capsys.readouterr().out == ""
+    partial = checks.Credit(10)
+    partial.deduct(3, True, "the momentum is 0; the task asks for 0.9.")
+    partial.deduct(9, True, "another fault")
+    assert partial.result() == 0.0, "credit never goes below zero"
+    assert capsys.readouterr().out.splitlines() == ["−3 points: the momentum is 0; the task asks for 0.9.", "−9 points: another fault"]
 
 
 def test_quiet_hides_warnings_and_native_stderr(capfd):
@@ -187,6 +236,9 @@ def test_model_checks_accept_every_way_of_writing_relu():
     styles = [
         [keras.layers.Dense(8, activation="relu"), keras.layers.Dense(8, activation=keras.activations.relu)],
         [keras.layers.Dense(8), keras.layers.ReLU(), keras.layers.Dense(8), keras.layers.Activation("relu")],
+        # layers that leave the activation alone are looked through
+        [keras.layers.Dense(8), keras.layers.BatchNormalization(), keras.layers.Activation("relu"),
+         keras.layers.Dropout(0.2), keras.layers.Dense(8), keras.layers.LayerNormalization(), keras.layers.ReLU()],
     ]
     for hidden in styles:
         model = keras.Sequential([keras.Input((28, 28)), keras.layers.Flatten(), *hidden, keras.layers.Dense(10, activation="softmax")])
@@ -195,6 +247,17 @@ def test_model_checks_accept_every_way_of_writing_relu():
         checks.check_probabilities(output)
     with pytest.raises(checks.CheckFailed, match="not a Keras model"):
         checks.model_output("model", np.zeros(2), shape=(2,))
+    linear = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), keras.layers.BatchNormalization(),
+                               keras.layers.Dense(8, activation="relu"), keras.layers.Dense(1)])
+    assert checks.hidden_activations(linear) == ["linear", "relu"], "a Dense with no activation before the next Dense stays linear"
+    with pytest.raises(checks.CheckFailed, match="is not compiled; call model.compile"):
+        checks.expect_compiled(linear, "build_regressor()'s model")
+    linear.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=0.05))
+    checks.expect_compiled(linear, "the model")
+    assert checks.optimizer_settings(linear) == {"name": "SGD", "learning_rate": pytest.approx(0.05), "momentum": 0.0}
     wrong_input = keras.Sequential([keras.Input((5,)), keras.layers.Dense(1)])
-    with pytest.raises(checks.CheckFailed, match="fails on inputs of shape"):
+    with pytest.raises(checks.CheckFailed) as caught:
         checks.model_output(wrong_input, np.zeros((2, 28, 28)), shape=(2, 1))
+    message = str(caught.value)
+    assert message.startswith("your model, called on inputs of shape (2, 28, 28), raised ValueError:"), message
+    assert "Expected shape (None, 5)" in message and "\x1b" not in message and "0. 0." not in message, message

@@ -1,9 +1,12 @@
 """Labs: labs/ is exactly nbgrader's release of solutions/, and real nbgrader grades it fairly.
 
 Per lab, one `nbgrader autograde` run grades: the solution's answers typed into the release
-(full marks), the untouched release (zero), other correct answers (full marks), and one
-submission per wrong answer (exactly that task's points lost). A lab's alternative and wrong
-answers live in tests/labs/<lab>.py.
+(full marks, check cells silent), the untouched release (zero), other correct answers (full
+marks, silent), and the wrong answers, several to a submission but at most one per task (each
+loses exactly its task's points, or the partial credit the lab grants, and its check cell says
+why in one sentence). One of those submissions also replaced a test cell by `pass`: nbgrader
+restores it, and it is the only cell reported as changed. A lab's alternative and wrong answers
+live in tests/labs/<lab>.py.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ LAB_IDS = [lab.name for lab in LABS]
 
 
 def lab_answers(lab):
+    """(alternative submissions, {name: wrong answer}) from tests/labs/<lab>.py."""
     path = ROOT / "tests" / "labs" / f"{lab.name}.py"
     if not path.is_file():
         pytest.fail(f"add tests/labs/{lab.name}.py with ALTERNATIVE_ANSWERS and WRONG_ANSWERS for {lab.name}")
@@ -35,6 +39,18 @@ def lab_answers(lab):
 
 def grading_cell_of(answer_id: str) -> str:
     return answer_id.replace("_answer", "_tests")
+
+
+def rounds_of(wrong: dict) -> list[dict[str, str]]:
+    """Wrong answers shared out into submissions with at most one per task ({answer id: name})."""
+    rounds: list[dict[str, str]] = []
+    for name, answer in wrong.items():
+        free = next((r for r in rounds if answer["cell"] not in r), None)
+        if free is None:
+            free = {}
+            rounds.append(free)
+        free[answer["cell"]] = name
+    return rounds
 
 
 def test_there_are_labs():
@@ -71,8 +87,15 @@ def test_lab_has_enough_graded_tasks(lab):
     assert len(autograded) >= 4 and len(written) >= 1, points
     assert all(p > 0 for p in points.values())
     alternatives, wrong = lab_answers(lab)
-    missing = [g for g in autograded if g.replace("_tests", "_answer") not in wrong]
+    assert alternatives and all(isinstance(a, dict) for a in alternatives)
+    covered = {answer["cell"] for answer in wrong.values()}
+    missing = [g for g in autograded if g.replace("_tests", "_answer") not in covered]
     assert not missing, f"tests/labs/{lab.name}.py needs a wrong answer for {missing}"
+    assert all(answer.get("says") for answer in wrong.values()), "each wrong answer names what the student must be told"
+
+
+# A student who replaced this test cell with `pass`; nbgrader must put it back and warn about it.
+EDITED_TEST_CELL = "# GRADED {grade_id}\npass\n"
 
 
 @pytest.fixture(scope="module", params=LABS, ids=LAB_IDS)
@@ -84,13 +107,20 @@ def graded(request, tmp_path_factory):
     submissions = {
         "solution": make_submission(lab, reference),
         "release": read_notebook(lab.release),
-        "alternatives": make_submission(lab, {**reference, **alternatives}),
     }
-    for answer_id, source in wrong.items():
-        submissions[f"wrong_{answer_id}"] = make_submission(lab, {**reference, answer_id: source})
+    for index, answers in enumerate(alternatives, 1):
+        submissions[f"alternatives{index}"] = make_submission(lab, {**reference, **answers})
+    rounds = rounds_of(wrong)
+    for index, names in enumerate(rounds, 1):
+        submissions[f"wrong{index}"] = make_submission(lab, {**reference, **{cell: wrong[name]["source"] for cell, name in names.items()}})
+    # In the first round, the student also replaced the test cell of one wrong answer by `pass`.
+    edited_cell = grading_cell_of(next(iter(rounds[0])))
+    for cell in submissions["wrong1"]["cells"]:
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == edited_cell:
+            cell["source"] = EDITED_TEST_CELL.format(grade_id=edited_cell).splitlines(keepends=True)
     workers = os.cpu_count() or 1  # nbgrader processes side by side; also tests that scores are merged right
-    scores = autograde(lab, submissions, tmp_path_factory.mktemp(lab.name), workers=workers).scores
-    return lab, scores, max_scores(lab), wrong
+    run = autograde(lab, submissions, tmp_path_factory.mktemp(lab.name), workers=workers)
+    return lab, run, max_scores(lab), wrong, rounds, edited_cell
 
 
 def autograded(scores: dict) -> dict:
@@ -98,29 +128,48 @@ def autograded(scores: dict) -> dict:
 
 
 @pytest.mark.nbgrader
-def test_solution_gets_full_marks(graded):
-    lab, scores, points, _ = graded
-    assert autograded(scores["solution"]) == autograded(points)
+def test_solution_gets_full_marks_and_its_checks_show_nothing(graded):
+    lab, run, points, *_ = graded
+    assert autograded(run.scores["solution"]) == autograded(points)
     written = [g for g in points if not g.endswith("_tests")]
-    assert all(scores["solution"][g] is None for g in written), "written answers wait for a person"
+    assert all(run.scores["solution"][g] is None for g in written), "written answers wait for a person"
+    shown = {g: text for g, text in run.shown["solution"].items() if g.endswith("_tests") and text}
+    assert not shown, f"passing check cells must show nothing: {shown}"
 
 
 @pytest.mark.nbgrader
 def test_untouched_release_gets_zero(graded):
-    lab, scores, points, _ = graded
-    assert set(scores["release"]) == set(points)
-    assert all(score == 0 for score in scores["release"].values()), scores["release"]
+    lab, run, points, *_ = graded
+    assert set(run.scores["release"]) == set(points)
+    assert all(score == 0 for score in run.scores["release"].values()), run.scores["release"]
+    assert all("NotImplementedError" in run.shown["release"][g] for g in autograded(points)), run.shown["release"]
 
 
 @pytest.mark.nbgrader
-def test_other_correct_answers_get_full_marks(graded):
-    lab, scores, points, _ = graded
-    assert autograded(scores["alternatives"]) == autograded(points)
+def test_other_correct_answers_get_full_marks_quietly(graded):
+    lab, run, points, *_ = graded
+    for student in (s for s in run.scores if s.startswith("alternatives")):
+        assert autograded(run.scores[student]) == autograded(points), student
+        shown = {g: text for g, text in run.shown[student].items() if g.endswith("_tests") and text}
+        assert not shown, f"{student}: passing check cells must show nothing: {shown}"
 
 
 @pytest.mark.nbgrader
-def test_each_wrong_answer_loses_exactly_its_points(graded):
-    lab, scores, points, wrong = graded
-    for answer_id in wrong:
-        expected = {**autograded(points), grading_cell_of(answer_id): 0.0}
-        assert autograded(scores[f"wrong_{answer_id}"]) == expected, answer_id
+def test_each_wrong_answer_loses_its_points_and_says_why(graded):
+    lab, run, points, wrong, rounds, _ = graded
+    for index, names in enumerate(rounds, 1):
+        student = f"wrong{index}"
+        expected = {**autograded(points), **{grading_cell_of(c): wrong[n].get("score", 0.0) for c, n in names.items()}}
+        assert autograded(run.scores[student]) == expected, f"{student}: {names}"
+        for cell, name in names.items():
+            shown = run.shown[student][grading_cell_of(cell)]
+            assert wrong[name]["says"] in shown, f"{name!r}: the student should read {wrong[name]['says']!r}, not {shown!r}"
+            assert "Traceback" not in shown and len(shown.splitlines()) <= 3, f"{name!r}: one sentence, not {shown!r}"
+
+
+@pytest.mark.nbgrader
+def test_only_edited_locked_cells_are_reported(graded):
+    """nbgrader warns about the one test cell a student edited, not about every test cell with hidden tests."""
+    lab, run, *_, edited_cell = graded
+    assert run.warnings, "the edited test cell should be reported"
+    assert all(edited_cell in line for line in run.warnings), run.warnings
