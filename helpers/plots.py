@@ -9,7 +9,8 @@ import numpy as np
 
 from helpers._env import artifacts_dir
 
-__all__ = ["history_dict", "plot_learning_curves", "LearningCurves", "show_images", "plot_confusion_matrix", "save_fig"]
+__all__ = ["history_dict", "plot_learning_curves", "LearningCurves", "show_images", "plot_confusion_matrix",
+           "plot_decision_regions", "save_fig"]
 
 
 def history_dict(history) -> dict[str, list[float]]:
@@ -23,24 +24,37 @@ def history_dict(history) -> dict[str, list[float]]:
     return {k: list(map(float, v)) for k, v in dict(history).items()}
 
 
-def plot_learning_curves(history, metrics: tuple[str, ...] | None = None, title: str | None = None):
+def _integer_epochs(ax) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def plot_learning_curves(history, metrics: tuple[str, ...] | None = None, title: str | None = "learning curves",
+                         shift_training: bool = True):
     """One panel per metric: training as a solid line, validation dashed, against the epoch.
 
-    Introduced in notebooks/01_mlp_basics.
+    A training value is the mean over an epoch while the weights were still changing, and a
+    validation value is measured at the epoch's end, so by default the training curve is drawn
+    half an epoch earlier (at epoch − 0.5), where it belongs; `shift_training=False` draws both
+    at the epoch's end. Introduced in notebooks/01_mlp_basics.
     """
     logs = history_dict(history)
     metrics = metrics or tuple(k for k in logs if not k.startswith("val_") and k != "learning_rate")
     fig, axes = plt.subplots(1, len(metrics), figsize=(5 * len(metrics), 3.8), squeeze=False)
     for ax, metric in zip(axes[0], metrics):
         epochs = np.arange(1, len(logs[metric]) + 1)
-        ax.plot(epochs, logs[metric], "-", label=f"training {metric}")
+        shift = 0.5 if shift_training else 0.0
+        ax.plot(epochs - shift, logs[metric], "-", marker=".", label=f"training {metric}")
         if f"val_{metric}" in logs:
-            ax.plot(epochs, logs[f"val_{metric}"], "--", label=f"validation {metric}")
+            ax.plot(epochs, logs[f"val_{metric}"], "--", marker=".", label=f"validation {metric}")
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
+        _integer_epochs(ax)
         ax.legend()
     if title:
-        fig.suptitle(title)
+        note = "\n(training points are epoch means, drawn half an epoch earlier)" if shift_training else ""
+        fig.suptitle(title + note, fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -68,6 +82,8 @@ class LearningCurves:
                 ax.plot(epochs, logs[f"val_{metric}"], "--", color=color, label=f"{name} validation")
         if log_epochs:
             ax.set_xscale("log")
+        else:
+            _integer_epochs(ax)
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric)
         ax.legend()
@@ -75,7 +91,8 @@ class LearningCurves:
 
 
 def show_images(images, labels=None, class_names=None, predictions=None, n_cols: int = 8, size: float = 1.4):
-    """A grid of images titled by label; with `predictions`, wrong ones are titled in red.
+    """A grid of images titled by label; with `predictions`, each is titled by its prediction, and
+    a wrong one in red as "predicted (true: label)".
 
     Introduced in notebooks/01_mlp_basics.
     """
@@ -93,31 +110,76 @@ def show_images(images, labels=None, class_names=None, predictions=None, n_cols:
         ax.imshow(images[i], cmap="binary" if images[i].ndim == 2 else None)
         if predictions is not None:
             right = labels is None or predictions[i] == labels[i]
-            ax.set_title(name(predictions[i]), fontsize=8, color="black" if right else "red")
+            title = name(predictions[i]) if right else f"{name(predictions[i])}\n(true: {name(labels[i])})"
+            ax.set_title(title, fontsize=8, color="black" if right else "red")
         elif labels is not None:
             ax.set_title(name(labels[i]), fontsize=8)
     fig.tight_layout()
     return fig
 
 
-def plot_confusion_matrix(y_true, y_pred, class_names=None, normalize: bool = True):
-    """Confusion matrix as an image: rows are true classes, columns predicted ones."""
+def plot_confusion_matrix(y_true, y_pred, class_names=None, normalize: bool = True, title: str | None = None):
+    """Confusion matrix as an annotated image: rows are true classes, columns predicted ones.
+
+    With `normalize`, each row is divided by the number of instances of its true class, so a
+    cell is the fraction of that class predicted as the column's class (the diagonal is each
+    class's recall); without it, the cells are counts.
+    """
     n = int(max(np.max(y_true), np.max(y_pred))) + 1 if class_names is None else len(class_names)
     counts = np.zeros((n, n))
     np.add.at(counts, (np.asarray(y_true, int), np.asarray(y_pred, int)), 1)
     if normalize:
         counts = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
-    fig, ax = plt.subplots(figsize=(6.5, 5.5))
-    shown = ax.imshow(counts, cmap="Blues")
-    names = class_names or [str(i) for i in range(n)]
+    fig, ax = plt.subplots(figsize=(7, 6))
+    shown = ax.imshow(counts, cmap="Blues", vmin=0, vmax=1 if normalize else None)
+    names = list(class_names) if class_names is not None else [str(i) for i in range(n)]
     ax.set_xticks(range(n), names, rotation=60, ha="right")
     ax.set_yticks(range(n), names)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
     ax.grid(False)
-    fig.colorbar(shown, ax=ax)
+    threshold = counts.max() / 2
+    for (row, col), value in np.ndenumerate(counts):
+        if value:
+            text = f"{value:.2f}".lstrip("0") if normalize else f"{value:.0f}"
+            ax.text(col, row, text, ha="center", va="center", fontsize=7,
+                    color="white" if value > threshold else "black")
+    bar = fig.colorbar(shown, ax=ax)
+    bar.set_label("fraction of the true class" if normalize else "number of instances")
+    ax.set_title(title or ("confusion matrix (each row sums to 1)" if normalize else "confusion matrix (counts)"))
     fig.tight_layout()
     return fig
+
+
+def plot_decision_regions(predict, X, y, class_names=None, ax=None, resolution: int = 300, padding: float = 0.5):
+    """Shade the regions of a 2-D input space that `predict` assigns to each class, over the points (X, y).
+
+    `predict` maps an (n, 2) array to class indices (or to probabilities of class 1, cut at 0.5).
+    Introduced in notebooks/01_mlp_basics.
+    """
+    from matplotlib.colors import ListedColormap
+
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=int)
+    ax = ax or plt.subplots()[1]
+    (x0_min, x1_min), (x0_max, x1_max) = X.min(axis=0) - padding, X.max(axis=0) + padding
+    grid0, grid1 = np.meshgrid(np.linspace(x0_min, x0_max, resolution), np.linspace(x1_min, x1_max, resolution))
+    predicted = np.asarray(predict(np.c_[grid0.ravel(), grid1.ravel()]))
+    if predicted.ndim == 2 and predicted.shape[1] > 1:
+        predicted = predicted.argmax(axis=1)
+    elif predicted.dtype.kind == "f":
+        predicted = (predicted.ravel() > 0.5).astype(int)
+    n_classes = int(max(y.max(), predicted.max())) + 1
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"][:n_classes]
+    ax.contourf(grid0, grid1, predicted.reshape(grid0.shape), levels=np.arange(n_classes + 1) - 0.5,
+                cmap=ListedColormap(colors), alpha=0.25)
+    markers = "os^vD"
+    for k in range(n_classes):
+        label = class_names[k] if class_names is not None else f"class {k}"
+        ax.scatter(*X[y == k].T, color=colors[k], marker=markers[k % len(markers)], edgecolor="k", label=label, zorder=3)
+    ax.set_xlim(x0_min, x0_max)
+    ax.set_ylim(x1_min, x1_max)
+    ax.legend()
+    return ax
 
 
 def save_fig(fig_id: str, fig=None, folder: str = "figures", dpi: int = 150) -> Path:

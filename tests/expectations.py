@@ -9,7 +9,7 @@ its entry here; the tests refuse a notebook without one.
 
 EXPECTATIONS = {
     "notebooks/01_mlp_basics.ipynb": {
-        "min_images": 7,
+        "min_images": 8,
         "probes": {
             "check: a perceptron cannot learn XOR": "xor_perceptron.score(X_xor, y_xor) < 1.0",
             "check: one hidden layer learns XOR": "bool(np.all((xor_predictions > 0.5) == y_xor))",
@@ -20,6 +20,10 @@ EXPECTATIONS = {
             "check: housing test RMSE ≤ 0.75 after the fast run": "rmse_test <= 0.75",
             "check: scikit-learn's MLP is in the same range": "0.3 < rmse_sklearn < 1.0",
             "check: Perceptron equals SGDClassifier(loss='perceptron')": "np.allclose(sgd_perceptron.coef_, perceptron.coef_)",
+            "check: log-transformed features give a lower validation RMSE": "history_log.history['val_rmse'][-1] < history_h.history['val_rmse'][-1]",
+            "check: with log-transformed features the validation RMSE falls every epoch": "bool(np.all(np.diff(history_log.history['val_rmse']) < 0))",
+            "check: exercise 4 trains with one-hot labels for every set": "Y_valid.shape == (len(y_valid), 10) and one_hot_accuracy > 0.5",
+            "housing validation RMSE, log features": "history_log.history['val_rmse'][-1]",
             "Fashion-MNIST test accuracy": "test_accuracy",
             "housing test RMSE": "rmse_test",
             "scikit-learn MLP test RMSE": "rmse_sklearn",

@@ -77,7 +77,13 @@ def test_learning_curves_from_history_dict_and_csv(tmp_path):
     assert len(fig.axes) == 2
     solid, dashed = fig.axes[0].lines
     assert solid.get_linestyle() == "-" and dashed.get_linestyle() == "--"
-    assert list(dashed.get_ydata()) == logs["val_loss"]
+    assert list(dashed.get_ydata()) == logs["val_loss"] and list(dashed.get_xdata()) == [1, 2, 3]
+    assert list(solid.get_xdata()) == [0.5, 1.5, 2.5], "training values are epoch means: drawn half an epoch earlier"
+    assert fig.texts[0].get_text().startswith("learning curves\n(training points are epoch means")
+    ticks = fig.axes[0].xaxis.get_major_locator().tick_values(0.5, 3)
+    assert all(float(t).is_integer() for t in ticks), "epochs are whole numbers"
+    unshifted = helpers.plots.plot_learning_curves(logs, metrics=("loss",), shift_training=False, title=None)
+    assert list(unshifted.axes[0].lines[0].get_xdata()) == [1, 2, 3] and not unshifted.texts
 
     log_file = tmp_path / "log.csv"  # the CSVLogger layout
     with open(log_file, "w", newline="") as f:
@@ -102,7 +108,7 @@ def test_image_grid_marks_wrong_predictions():
     images = np.zeros((5, 8, 8))
     fig = helpers.plots.show_images(images, labels=[0, 1, 2, 3, 4], class_names="abcde", predictions=[0, 1, 0, 3, 4], n_cols=3)
     titles = [(ax.get_title(), ax.title.get_color()) for ax in fig.axes if ax.get_title()]
-    assert titles[2] == ("a", "red") and titles[0] == ("a", "black") and len(titles) == 5
+    assert titles[2] == ("a\n(true: c)", "red") and titles[0] == ("a", "black") and len(titles) == 5
 
 
 def test_confusion_matrix_and_save_fig(tmp_path, monkeypatch):
@@ -110,8 +116,22 @@ def test_confusion_matrix_and_save_fig(tmp_path, monkeypatch):
     fig = helpers.plots.plot_confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], ["x", "y", "z"])
     matrix = fig.axes[0].images[0].get_array()
     assert matrix[1, 1] == pytest.approx(0.5) and matrix[1, 2] == pytest.approx(0.5)
+    assert sorted(t.get_text() for t in fig.axes[0].texts) == [".50", ".50", "1.00", "1.00"], "non-zero cells are annotated"
+    assert fig.axes[0].get_title() and fig.axes[1].get_ylabel() == "fraction of the true class"
+    counts = helpers.plots.plot_confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], ["x", "y", "z"], normalize=False)
+    assert counts.axes[1].get_ylabel() == "number of instances" and "1" in [t.get_text() for t in counts.axes[0].texts]
     path = helpers.plots.save_fig("confusion", fig)
     assert path.is_file() and path.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_decision_regions_shade_each_class():
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    y = np.array([0, 1, 1, 0])
+    ax = helpers.plots.plot_decision_regions(lambda points: (points.sum(axis=1) > 1).astype(int), X, y, ["no", "yes"])
+    assert len(ax.collections) >= 3, "one shaded contour and a scatter per class"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["no", "yes"]
+    probabilities = helpers.plots.plot_decision_regions(lambda points: points[:, 0] * 0.9, X, y)
+    assert probabilities.get_xlim() == (-0.5, 1.5)
 
 
 # callbacks and TensorBoard ---------------------------------------------------------------
