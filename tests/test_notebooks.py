@@ -1,11 +1,20 @@
-"""Every teaching notebook and every lab solution runs top to bottom and shows what it must."""
+"""Every teaching notebook and every lab solution runs top to bottom and shows what it must.
+
+The notebooks are executed once per session, one per CPU side by side (each in its own
+kernel, from a process of its own), and each test then looks at its notebook's run: a small
+Keras notebook uses little more than one core, so two at a time take about half the time.
+"""
 from __future__ import annotations
 
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
+from course import CourseError
 from course.execute import execute
 from expectations import EXPECTATIONS
 
@@ -13,11 +22,30 @@ NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").
 SOLUTIONS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "solutions").glob("*/*.ipynb"))
 
 
-@pytest.fixture
-def real_data():
+def _real_data_only():
     """Notebooks' results mean something only on real data: a mirror, or downloads."""
     if os.environ.get("COURSE_OFFLINE") == "1" and not os.environ.get("COURSE_DATA_DIR"):
         pytest.skip("offline without a mirror there are only stand-ins: set COURSE_DATA_DIR or allow downloads")
+
+
+def _run(relpath: str, keep: str):
+    """Execute one notebook (in a worker process); a failure comes back as its message."""
+    try:
+        return execute(ROOT / relpath, probes=EXPECTATIONS[relpath]["probes"], keep=Path(keep))
+    except CourseError as err:
+        return str(err)
+
+
+@pytest.fixture(scope="session")
+def executions(tmp_path_factory):
+    """{relpath: Execution or error message} for every notebook that has expectations."""
+    _real_data_only()
+    relpaths = [p for p in NOTEBOOKS + SOLUTIONS if p in EXPECTATIONS]
+    folder = tmp_path_factory.mktemp("executed")
+    keeps = [str(folder / (p.replace("/", "__"))) for p in relpaths]
+    # spawn: the test process may have imported TensorFlow, which must not be forked
+    with ProcessPoolExecutor(os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return dict(zip(relpaths, pool.map(_run, relpaths, keeps)))
 
 
 def test_every_notebook_has_expectations():
@@ -30,9 +58,10 @@ def test_every_notebook_has_expectations():
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("relpath", NOTEBOOKS + SOLUTIONS)
-def test_notebook_runs_and_shows_what_it_must(relpath, real_data, tmp_path):
+def test_notebook_runs_and_shows_what_it_must(relpath, executions):
     expected = EXPECTATIONS[relpath]
-    execution = execute(ROOT / relpath, probes=expected["probes"], keep=tmp_path / "executed.ipynb")
+    execution = executions[relpath]
+    assert not isinstance(execution, str), execution
     print(f"{relpath}: {execution.seconds:.1f} s; {execution.probes}")
 
     assert execution.text("stderr") == "", "notebooks must not write to stderr (nbgrader fails such cells)"
