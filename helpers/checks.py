@@ -28,6 +28,7 @@ __all__ = [
     "CheckFailed", "Credit", "expect", "quiet", "call", "unpack", "expect_type", "expect_compiled",
     "check_array", "check_close", "check_at_least", "check_at_most", "check_probabilities",
     "model_output", "dense_layers", "hidden_activations", "optimizer_settings",
+    "reload_model", "check_same_predictions",
 ]
 
 
@@ -59,9 +60,26 @@ def quiet():
     assertion passed, and a passing check cell should show nothing.
     """
     with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
-            contextlib.redirect_stderr(io.StringIO()), stderr_silenced():
+            contextlib.redirect_stderr(io.StringIO()), stderr_silenced(), _keras_logging_off():
         warnings.simplefilter("ignore")
         yield
+
+
+@contextlib.contextmanager
+def _keras_logging_off():
+    """Keras prints `summary()` tables through `rich` and IPython's display, past a stdout redirect."""
+    import sys
+
+    keras = sys.modules.get("keras")
+    config = getattr(keras, "config", None)
+    if config is None or not config.is_interactive_logging_enabled():
+        yield
+        return
+    config.disable_interactive_logging()
+    try:
+        yield
+    finally:
+        config.enable_interactive_logging()
 
 
 _INDEXING_FIX = ("a tuple or list cannot be indexed with an array: index `np.array(...)` of it instead, "
@@ -307,3 +325,76 @@ class Credit:
 
     def result(self) -> float | None:
         return self.earned() if self.deductions else None
+
+
+# Saving and reloading (introduced in solutions/lab02_apis_saving) ---------------------------
+
+_SERIALIZATION_FIX = ("let __init__ accept **kwargs and pass them to super().__init__(), and let get_config() return "
+                      "super().get_config() plus every argument of __init__")
+
+# (text in the error message, the likely fix), checked in order.
+_RELOAD_FIXES = [
+    ("Could not locate class", "decorate the class with `@keras.saving.register_keras_serializable()` and run its cell again"),
+    ("could not be deserialized", _SERIALIZATION_FIX),
+    ("unexpected keyword argument", _SERIALIZATION_FIX),
+    ("could not be loaded", "let get_config() return super().get_config() plus every argument of __init__, "
+     "so that Keras rebuilds the same layers"),
+    ("get_config", _SERIALIZATION_FIX),
+]
+
+
+def reload_model(model, what: str = "your model", folder=None):
+    """Save `model` to a `.keras` file and load it back, quietly; return the reloaded model.
+
+    The file goes into `folder` (default: a new temporary folder). A failure to save or to
+    reload becomes one CheckFailed sentence with the likely fix, such as a custom class that is
+    not registered with `keras.saving.register_keras_serializable()` or whose `get_config()`
+    misses arguments of its constructor.
+    """
+    import tempfile
+    from pathlib import Path
+
+    keras = _keras()
+    expect(isinstance(model, keras.Model), f"{what} is a {type(model).__name__}, not a Keras model; return the model you built.")
+    path = Path(folder or tempfile.mkdtemp(prefix="reload-")) / "reloaded.keras"
+    for step, action in (("saving {} as", lambda: model.save(path)), ("reloading {} from", lambda: keras.models.load_model(path))):
+        try:
+            with quiet():
+                result = action()
+        except Exception as error:  # noqa: BLE001 - whatever Keras raised, say it in one sentence
+            text = re.split(r"\s*(?:Full object config|config=)", str(error))[0]  # Keras appends whole configs
+            detail = _one_line(text, limit=300) or "(no message)"
+            fix = next((fix for fragment, fix in _RELOAD_FIXES if fragment in str(error)), None)
+            if fix:  # then Keras' first sentence says enough
+                detail = detail.split(". ")[0]
+            message = f"{step.format(what)} a .keras file raised {type(error).__name__}: {detail}".rstrip(".")
+            raise CheckFailed(f"{message}; {fix}." if fix else f"{message}.") from None
+    return result
+
+
+def _predictions(model, inputs, what: str) -> list:
+    """The model's outputs for `inputs` as NumPy arrays, from a direct call (no tracing, unlike predict())."""
+    keras = _keras()
+    expect(isinstance(model, keras.Model), f"{what} is a {type(model).__name__}, not a Keras model.")
+    output = call(model, inputs, what=f"{what}, called on the inputs,")
+    return [np.asarray(part) for part in keras.tree.flatten(output)]
+
+
+def check_same_predictions(model, reference, inputs, what: str, reference_what: str = "the original model",
+                           fix: str | None = None, rtol: float = 1e-5, atol: float = 1e-5) -> None:
+    """Check that `model` predicts on `inputs` what `reference` (a Keras model, or its predictions) does.
+
+    For models restored from files: `check_same_predictions(reloaded, model, X, "the reloaded model")`.
+    Models with several outputs are compared output by output; `fix` is appended to the message.
+    """
+    keras = _keras()
+    expected = (_predictions(reference, inputs, reference_what) if isinstance(reference, keras.Model)
+                else [np.asarray(part) for part in keras.tree.flatten(reference)])
+    actual = _predictions(model, inputs, what)
+    expect(len(actual) == len(expected), f"{what} has {len(actual)} output(s), but {reference_what} has {len(expected)}.")
+    for a, e in zip(actual, expected):
+        expect(a.shape == e.shape, f"{what} predicts an array of shape {a.shape}, but {reference_what} one of shape {e.shape}.")
+        if not np.allclose(a, e, rtol=rtol, atol=atol):
+            message = (f"{what} does not predict what {reference_what} predicts "
+                       f"(off by up to {np.max(np.abs(a.astype(float) - e.astype(float))):.4g})")
+            raise CheckFailed(f"{message}; {fix}." if fix else f"{message}.")

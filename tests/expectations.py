@@ -36,4 +36,14 @@ EXPECTATIONS = {
             "Fashion-MNIST test accuracy (lab)": "test_accuracy",
         },
     },
+    "solutions/lab02_apis_saving/lab02_apis_saving.ipynb": {
+        "min_images": 0,
+        "probes": {
+            "check: the solution's wide & deep model learns (validation RMSE ≤ 1.0)": "wide_deep_rmse <= 1.0",
+            "check: the two-headed model reports a loss per output": "{'val_main_loss', 'val_aux_loss'} <= set(history.history)",
+            "check: the reloaded subclassed model predicts the same": "bool(reload_agrees) and type(reloaded) is WideAndDeepModel",
+            "check: the exported SavedModel predicts the same": "bool(export_agrees)",
+            "wide & deep validation RMSE (lab)": "wide_deep_rmse",
+        },
+    },
 }
