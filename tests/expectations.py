@@ -46,6 +46,23 @@ EXPECTATIONS = {
             "wide & deep validation RMSE (lab)": "wide_deep_rmse",
         },
     },
+    "notebooks/02_functional_subclassing_saving.ipynb": {
+        "min_images": 0,
+        "probes": {
+            "check: wide & deep predicts one value per district": "wide_deep_model.output_shape == (None, 1)",
+            "check: wide & deep learns (test RMSE ≤ 0.8)": "rmse_wide_deep <= 0.8",
+            "check: tuple and dict inputs give the same predictions": "bool(np.allclose(as_tuple, as_dict))",
+            "check: the total loss is 0.9 main + 0.1 aux": "bool(np.isclose(aux_results['loss'], 0.9 * aux_results['main_loss'] + 0.1 * aux_results['aux_loss'], rtol=1e-2))",
+            "check: the multi-task classifier beats chance": "multi_task_results['expensive_accuracy'] > 0.75",
+            "check: the trunk model outputs the shared features": "trunk_features.shape == (3, 50)",
+            "check: every reload predicts what the original did": "len(reload_matches) == 7 and all(reload_matches.values())",
+            "check: .keras keeps the optimizer state": "bool(optimizer_kept) and int(reloaded.optimizer.iterations) > 0",
+            "check: the subclassed model comes back as its class": "type(reloaded_subclassed) is WideAndDeepModel",
+            "check: an unregistered class cannot be reloaded": "unregistered_error is not None",
+            "wide & deep test RMSE": "rmse_wide_deep",
+            "multi-task above-median accuracy": "multi_task_results['expensive_accuracy']",
+        },
+    },
     "notebooks/03_callbacks.ipynb": {
         "min_images": 3,
         "probes": {
