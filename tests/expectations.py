@@ -46,6 +46,15 @@ EXPECTATIONS = {
             "wide & deep validation RMSE (lab)": "wide_deep_rmse",
         },
     },
+    "solutions/lab03_callbacks/lab03_callbacks.ipynb": {
+        "min_images": 0,
+        "probes": {
+            "check: the solution's own early stopping stopped early": "len(history_demo.history['loss']) < EPOCHS_MAX",
+            "check: the solution's checkpoint holds the best model": "bool(checkpoint_agrees)",
+            "check: the solution's ratios match its history": "bool(np.allclose(ratio_logger.ratios, np.array(history_demo.history['val_loss']) / np.array(history_demo.history['loss'])))",
+            "epochs run by the solution's early stopping": "len(history_demo.history['loss'])",
+        },
+    },
     "notebooks/02_functional_subclassing_saving.ipynb": {
         "min_images": 0,
         "probes": {
