@@ -398,3 +398,33 @@ def check_same_predictions(model, reference, inputs, what: str, reference_what: 
             message = (f"{what} does not predict what {reference_what} predicts "
                        f"(off by up to {np.max(np.abs(a.astype(float) - e.astype(float))):.4g})")
             raise CheckFailed(f"{message}; {fix}." if fix else f"{message}.")
+
+
+def feed_epoch_logs(callback, logs_per_epoch, what: str | None = None) -> int | None:
+    """Drive a Keras callback through epochs with the given logs, without training; return when it stopped.
+
+    Calls the callback's on_train_begin, then on_epoch_begin and on_epoch_end with a copy of each
+    dict in `logs_per_epoch`, and on_train_end, each through `call`, on a tiny probe model that the
+    callback sees as `self.model`, as `fit()` would. Returns the number of epochs after which the
+    callback set `self.model.stop_training = True` (no more epochs are fed then), or None if it never
+    did. Exact logs test a callback's logic where a real fit cannot choose its numbers:
+    `feed_epoch_logs(StopAtTarget("val_loss", 0.5), [{"val_loss": 0.9}, {"val_loss": 0.4}])` is 2.
+    `what` names the callback in messages (default: its class name). Introduced in lab03_callbacks.
+    """
+    keras = _keras()
+    what = what or type(callback).__name__
+    expect_type(callback, keras.callbacks.Callback, what, "subclass keras.callbacks.Callback")
+    with quiet():
+        probe = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    probe.stop_training = False
+    call(callback.set_model, probe, what=f"{what}.set_model()")
+    call(callback.on_train_begin, {}, what=f"{what}.on_train_begin()")
+    stopped = None
+    for epoch, logs in enumerate(logs_per_epoch):
+        call(callback.on_epoch_begin, epoch, {}, what=f"{what}.on_epoch_begin()")
+        call(callback.on_epoch_end, epoch, dict(logs), what=f"{what}.on_epoch_end()")
+        if probe.stop_training:
+            stopped = epoch + 1
+            break
+    call(callback.on_train_end, {}, what=f"{what}.on_train_end()")
+    return stopped

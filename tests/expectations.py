@@ -47,7 +47,7 @@ EXPECTATIONS = {
         },
     },
     "solutions/lab03_callbacks/lab03_callbacks.ipynb": {
-        "min_images": 0,
+        "min_images": 1,
         "probes": {
             "check: the solution's own early stopping stopped early": "len(history_demo.history['loss']) < EPOCHS_MAX",
             "check: the solution's checkpoint holds the best model": "bool(checkpoint_agrees)",

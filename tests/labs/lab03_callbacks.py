@@ -68,7 +68,7 @@ schedule = lambda epoch, learning_rate: learning_rate if epoch in range(5) else 
         "lab03_q3_answer": '''
 def fit_with_best_weights(model, X_train, y_train, X_valid, y_valid, folder, max_epochs):
     callbacks = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True, verbose=1),
-                 keras.callbacks.ModelCheckpoint(f"{folder}/best.keras", monitor="val_loss", save_best_only=True, verbose=1)]
+                 keras.callbacks.ModelCheckpoint(folder + "/best.keras", monitor="val_loss", save_best_only=True, verbose=1)]
     history = model.fit(X_train, y_train, validation_data=(X_valid, y_valid), epochs=max_epochs, batch_size=32,
                         callbacks=callbacks, verbose=2)
     return history
@@ -78,6 +78,9 @@ class LossRatioLogger(keras.callbacks.Callback):
     def __init__(self):
         super().__init__()
         self.ratios = []
+
+    def on_train_begin(self, logs=None):
+        self.ratios = []  # a fresh list for each fit
 
     def on_epoch_end(self, epoch, logs=None):
         self.ratios += [float(logs["val_loss"]) / float(logs["loss"])]
@@ -124,6 +127,10 @@ def schedule(epoch, learning_rate):
 def schedule(epoch, learning_rate):
     return learning_rate * 0.9
 '''},
+    "compounds the decay from epoch 5": {"cell": "lab03_q2_answer", "says": "schedule(6, 0.009) is off by", "source": '''
+def schedule(epoch, learning_rate):
+    return learning_rate if epoch < 5 else learning_rate * 0.9 ** (epoch - 4)
+'''},
     "does not restore the best weights": {"cell": "lab03_q3_answer", "says": "restore_best_weights=True", "source": '''
 def fit_with_best_weights(model, X_train, y_train, X_valid, y_valid, folder, max_epochs):
     callbacks = [keras.callbacks.EarlyStopping(patience=3),
@@ -150,11 +157,20 @@ class LossRatioLogger(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         self.ratios.append(logs["loss"] / logs["val_loss"])
 '''},
-    "one list shared by every logger": {"cell": "lab03_q4_answer", "says": "the ratios recorded during a 3-epoch fit", "source": '''
+    "one list shared by every logger": {"cell": "lab03_q4_answer", "says": "create the list in __init__", "source": '''
 class LossRatioLogger(keras.callbacks.Callback):
     ratios = []
 
     def on_epoch_end(self, epoch, logs=None):
         self.ratios.append(logs["val_loss"] / logs["loss"])
+'''},
+    "keeps only the last ratio": {"cell": "lab03_q4_answer", "says": "the ratios recorded for losses", "source": '''
+class LossRatioLogger(keras.callbacks.Callback):
+    def __init__(self):
+        super().__init__()
+        self.ratios = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.ratios = [logs["val_loss"] / logs["loss"]]
 '''},
 }
