@@ -13,6 +13,8 @@ EXAMPLES = """examples:
   course labs build              regenerate labs/ from solutions/ with nbgrader
   course labs build lab01_mlp    regenerate one lab
   course labs check              verify labs/ is exactly what nbgrader generates now
+  course grade lab01_mlp downloads.zip --workers 2
+                                 grade a class: grading/lab01_mlp/grades.csv, feedback/, gradebook
 """
 
 
@@ -44,6 +46,38 @@ def _labs(args) -> int:
     return 1 if problems else 0
 
 
+def _grade(args) -> int:
+    from course.classgrade import Options, grade_class
+    from course.config import repo_root
+    from course.labs import find_labs
+
+    root = repo_root()
+    lab = find_labs(root, [args.lab])[0]
+    submissions = Path(args.submissions)
+    if not submissions.exists():
+        raise CourseError(f"{submissions} does not exist; pass the folder or .zip of submissions you downloaded.")
+    out = Path(args.out or root / "grading" / lab.name)
+    options = Options(workers=args.workers, scheduler=args.scheduler, db_url=args.db, force=args.force,
+                      student=args.student, pattern=args.pattern, cell_timeout=args.cell_timeout,
+                      notebook_timeout=args.notebook_timeout, memory_bytes=int(args.memory_gb * 2**30))
+    report = grade_class(lab, submissions, out, options)
+    for path, why in report["not_read"]:
+        print(f"not graded: {path}: {why}")
+    for student in report["graded"]:
+        entry = report["state"][student]
+        for line in entry.get("repairs", []):
+            print(f"{student}: repaired: {line}")
+        for line in entry.get("problems", []):
+            print(f"{student}: {entry['status']}: {line}")
+        if entry.get("others"):
+            print(f"{student}: graded {entry['path']}; older submissions not graded: {', '.join(entry['others'])}")
+    if report["skipped_unchanged"]:
+        print(f"unchanged since the last run, not regraded: {len(report['skipped_unchanged'])} (use --force to regrade)")
+    print(report["summary"])
+    print(f"grades: {out / 'grades.csv'}; feedback: {out / 'feedback'}; gradebook: {options.db_url or out / 'gradebook.db'}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="course", description="Instructor tools for the Keras course.",
                                    epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -60,6 +94,21 @@ def parser() -> argparse.ArgumentParser:
         sub = labs.add_parser(action, help=text)
         sub.add_argument("labs", nargs="*", help="lab names such as lab01_mlp (default: all)")
         sub.set_defaults(run=_labs)
+
+    grade = commands.add_parser("grade", help="grade a whole class's submissions of one lab")
+    grade.add_argument("lab", help="lab name, e.g. lab01_mlp")
+    grade.add_argument("submissions", help="folder or .zip downloaded from Moodle, Canvas, Google Classroom/Forms, or nbgrader's submitted/")
+    grade.add_argument("--workers", type=int, default=1, help="submissions graded side by side on this machine (default 1)")
+    grade.add_argument("--scheduler", help="address of a Dask distributed scheduler that runs the submissions")
+    grade.add_argument("--db", help="gradebook URL, e.g. postgresql://user@host/db (default: SQLite in the output folder)")
+    grade.add_argument("--out", help="output folder, an nbgrader course (default: grading/LAB)")
+    grade.add_argument("--force", action="store_true", help="regrade submissions already graded and unchanged")
+    grade.add_argument("--student", help="grade (again) only this student id")
+    grade.add_argument("--pattern", help="regex with a (?P<student>...) group that finds the student id in each file path")
+    grade.add_argument("--cell-timeout", type=int, default=300, help="seconds per cell (default 300)")
+    grade.add_argument("--notebook-timeout", type=int, default=1800, help="seconds per notebook (default 1800)")
+    grade.add_argument("--memory-gb", type=float, default=4.0, help="memory a submission may really use (default 4)")
+    grade.set_defaults(run=_grade)
     return main
 
 

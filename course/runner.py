@@ -1,0 +1,354 @@
+"""Run one repaired submission in a sandboxed kernel, as nbgrader's autograder would, but bounded.
+
+`grade_job(job)` is what a worker (a local thread, or a Dask worker) calls: it starts this module
+as its own process (`python -m course.runner JOB RESULT`), which runs the notebook and writes the
+executed notebook to RESULT. The kernel runs
+- in a folder of its own, in a new cgroup (memory really used, number of processes),
+- under bubblewrap where it is installed: the file system read-only, the grading folders (job
+  files with hidden tests, other students, the gradebook, solutions/) replaced by empty folders,
+  no network, its own process ids; else `unshare --net` where we are root;
+- with stdin closed, a time limit per cell and per notebook, and its outputs capped.
+The kernel talks to us over the `ipc` transport (files in its folder), which works in a new
+network namespace. Before every test cell, the grader restores what answer code may have
+patched (builtins, sys hooks, helpers.checks, numpy.testing, IPython's transformers and event
+hooks, the shell's and kernel's methods) and rebinds the lab's setup imports; the test cell's
+result is read from the kernel's reply on our channel, not from anything the notebook writes.
+When a cell kills the kernel or runs out of time, the kernel is restarted, the code cells before
+it are run again, and grading goes on without it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MAX_OUTPUT_CHARS = 100_000  # per cell, as JSON; beyond it the outputs are replaced by a note
+MAX_OUTPUTS = 50  # per cell
+MAX_RESTARTS = 3
+
+# Runs once in each new kernel before any student code: keeps pristine copies of what answer
+# code could patch, and a function that puts them back (called before every test cell).
+_PREAMBLE = r'''
+def _course_grader_install(nonce, rebind):
+    import builtins, importlib, sys, types
+    ip = get_ipython()
+    modules = {}
+    for name in ("builtins", "sys", "importlib", "helpers", "helpers.checks", "numpy.testing", "numpy.testing._private.utils"):
+        try:
+            module = importlib.import_module(name)
+        except Exception:
+            continue
+        modules[name] = (module, dict(vars(module)))
+    objects = [ip, getattr(ip, "kernel", None), getattr(getattr(ip, "kernel", None), "session", None),
+               ip.displayhook, ip.display_pub, sys.stdout, sys.stderr]
+    objects = [o for o in objects if o is not None]
+    classes = {c for o in objects for c in type(o).__mro__ if c is not object}
+    saved_objects = [(o, {k: v for k, v in vars(o).items() if callable(v)}) for o in objects if hasattr(o, "__dict__")]
+    saved_classes = [(c, {k: v for k, v in vars(c).items() if callable(v) or isinstance(v, (staticmethod, classmethod, property))})
+                     for c in classes]
+    lists = {name: list(getattr(ip, name)) for name in ("ast_transformers", "input_transformers_post")}  # cleanup: the manager's list
+    manager = ip.input_transformer_manager
+    manager_lists = {name: list(getattr(manager, name)) for name in ("cleanup_transforms", "line_transforms", "token_transformers")
+                     if hasattr(manager, name)}
+    events = {name: list(callbacks) for name, callbacks in ip.events.callbacks.items()}
+    meta_path, path_hooks = list(sys.meta_path), list(sys.path_hooks)
+    setattr_, delattr_, vars_, list_, callable_ = setattr, delattr, vars, list, callable
+
+    def restore():
+        for module, saved in modules.values():
+            names = vars_(module)
+            for key in list_(names):
+                if key not in saved:
+                    del names[key]
+            names.update(saved)
+        for name, (module, _) in modules.items():
+            sys.modules[name] = module
+        sys.meta_path[:] = meta_path
+        sys.path_hooks[:] = path_hooks
+        sys.settrace(None)
+        sys.setprofile(None)
+        for obj, saved in saved_objects:
+            for key in list_(vars_(obj)):
+                if key not in saved and callable_(vars_(obj)[key]):
+                    delattr_(obj, key)
+            for key, value in saved.items():
+                setattr_(obj, key, value)
+        for cls, saved in saved_classes:
+            for key, value in saved.items():
+                if vars_(cls).get(key) is not value:
+                    setattr_(cls, key, value)
+        for name, saved in lists.items():
+            setattr_(ip, name, list_(saved))
+        for name, saved in manager_lists.items():
+            setattr_(manager, name, list_(saved))
+        for name, saved in events.items():
+            ip.events.callbacks[name] = list_(saved)
+        ip.custom_exceptions = ()
+        exec(rebind, ip.user_ns)
+        return nonce
+
+    grader = types.ModuleType("_course_grader")
+    grader.restore = restore
+    sys.modules["_course_grader"] = grader
+
+_course_grader_install(NONCE, REBIND)
+del _course_grader_install
+'''
+_RESTORE = '__import__("sys").modules["_course_grader"].restore()'
+
+
+def _cgroups(name: str, memory_bytes: int, max_processes: int) -> dict[str, Path]:
+    """New memory and pids cgroups (v1, as root) for one submission; {} where they cannot be made."""
+    made = {}
+    for controller, settings in (("memory", {"memory.limit_in_bytes": memory_bytes, "memory.memsw.limit_in_bytes": memory_bytes,
+                                             "memory.swappiness": 0}),
+                                 ("pids", {"pids.max": max_processes})):
+        root = Path("/sys/fs/cgroup") / controller
+        if not os.access(root, os.W_OK):
+            continue
+        group = root / name
+        try:
+            group.mkdir(parents=True, exist_ok=True)
+            for key, value in settings.items():
+                if (group / key).exists():
+                    try:
+                        (group / key).write_text(str(value))
+                    except OSError:  # memsw needs swap accounting; swappiness may be refused
+                        pass
+            made[controller] = group
+        except OSError:
+            continue
+    return made
+
+
+def _remove_cgroups(groups: dict[str, Path]) -> int | None:
+    """Remove the submission's cgroups; return the peak memory it used (bytes), when known."""
+    peak = None
+    for controller, group in groups.items():
+        if controller == "memory":
+            try:
+                peak = int((group / "memory.max_usage_in_bytes").read_text())
+            except (OSError, ValueError):
+                pass
+        for _ in range(50):  # the kernel's processes may take a moment to go
+            try:
+                group.rmdir()
+                break
+            except OSError:
+                time.sleep(0.1)
+    return peak
+
+
+def sandbox_prefix(folder: Path, hide: list[str], groups: dict[str, Path], expose: list[str] = ()) -> tuple[list[str], list[str]]:
+    """The command that wraps the kernel, and what isolation it gives (for the report)."""
+    procs = " ".join(f"echo $$ > {group / 'cgroup.procs'};" for group in groups.values())
+    prefix = ["sh", "-c", f'{procs} exec "$@" </dev/null', "sh"]  # join the cgroups, close stdin
+    isolation = [f"{c} cgroup" for c in groups] + ["stdin closed"]
+    bwrap = shutil.which("bwrap")
+    if bwrap:
+        # /tmp is emptied too (other courses' gradebooks, other runs); data folders there come back read-only.
+        args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/dev/shm", "--tmpfs", "/tmp"]
+        for path in hide:
+            if Path(path).exists() and not Path(path).resolve().is_relative_to("/tmp"):
+                args += ["--tmpfs", path]
+        for path in expose:
+            if Path(path).exists():
+                args += ["--ro-bind", path, path]
+        args += ["--bind", str(folder), str(folder), "--chdir", str(folder), "--setenv", "HOME", str(folder), "--unsetenv", "JPY_PARENT_PID",  # its parent is outside the pid namespace
+                 
+                 "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--"]
+        return prefix + args, isolation + ["bubblewrap: read-only files, grading folders hidden, no network"]
+    if os.geteuid() == 0 and shutil.which("unshare"):
+        return prefix + ["unshare", "--net", "--"], isolation + ["no network (unshare); files outside the folder readable: install bubblewrap"]
+    return prefix, isolation + ["no file or network isolation: install bubblewrap"]
+
+
+def _error_output(ename: str, evalue: str):
+    import nbformat
+
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+def _cap_outputs(cell: dict) -> None:
+    outputs = cell.get("outputs", [])
+    if len(outputs) > MAX_OUTPUTS or len(json.dumps(outputs)) > MAX_OUTPUT_CHARS:
+        errors = [o for o in outputs if o.get("output_type") == "error"][:1]  # keep what decides the grade
+        import nbformat
+
+        note = nbformat.v4.new_output("stream", name="stdout",
+                                      text=f"[the grader dropped this cell's outputs: more than {MAX_OUTPUTS} outputs or {MAX_OUTPUT_CHARS} characters]\n")
+        cell["outputs"] = [note] + errors
+
+
+def run_notebook(job: dict) -> dict:
+    """Execute the job's notebook in a sandboxed kernel; return the executed notebook and a report."""
+    import nbformat
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    folder = Path(job["folder"])
+    folder.mkdir(parents=True, exist_ok=True)
+    groups = _cgroups(f"course-grade/{folder.name}", job["memory_bytes"], job["max_processes"])
+    prefix, isolation = sandbox_prefix(folder, job["hide"], groups, job.get("expose", []))
+
+    class SandboxedKernelManager(AsyncKernelManager):  # nbclient needs the async client
+        def format_kernel_cmd(self, extra_arguments=None):
+            return prefix + super().format_kernel_cmd(extra_arguments)
+
+    class ReplyRecordingClient(NotebookClient):
+        """Keeps each cell's execute_reply status: an error the notebook hid from its outputs still counts."""
+        statuses: dict[int, str] = {}
+
+        async def _check_raise_for_error(self, cell, cell_index, exec_reply):
+            if exec_reply is not None:
+                self.statuses[cell_index] = exec_reply["content"].get("status", "error")
+            return await super()._check_raise_for_error(cell, cell_index, exec_reply)
+
+    nb = nbformat.reads(json.dumps(job["notebook"]), as_version=4)  # sources as strings
+    test_cells = set(job["test_cells"])
+    env = {**job["env"], "HOME": str(folder), "JPY_SESSION_NAME": str(folder / f"{job['lab']}.ipynb")}
+    started = time.monotonic()
+    problems, skipped, restarts = [], set(), 0
+    nonce = secrets.token_hex(8)
+
+    def new_client():
+        km = SandboxedKernelManager(transport="ipc", ip=str(folder / "kernel"), connection_file=str(folder / "kernel.json"))
+        client = ReplyRecordingClient(nb, km=km, timeout=job["cell_timeout"], allow_errors=True, kernel_name="python3",
+                                      resources={"metadata": {"path": str(folder)}}, shutdown_kernel="immediate")
+        client.statuses = {}
+        log = open(folder / "kernel.log", "ab")
+        client.setup_kernel_context = client.setup_kernel(cwd=str(folder), env=env, stdout=subprocess.DEVNULL, stderr=log)
+        client.setup_kernel_context.__enter__()
+        preamble = _PREAMBLE.replace("NONCE", repr(nonce)).replace("REBIND", repr(job["rebind"]))
+        client.wait_for_reply(client.kc.execute(preamble, silent=True, store_history=False))
+        return client
+
+    def close(client):
+        try:
+            client.setup_kernel_context.__exit__(None, None, None)
+        except Exception:  # a dead kernel may not shut down cleanly; it is gone either way
+            pass
+
+    def restored(client) -> bool:
+        msg_id = client.kc.execute("", silent=True, store_history=False, user_expressions={"r": _RESTORE})
+        reply = client.wait_for_reply(msg_id)
+        value = (reply or {}).get("content", {}).get("user_expressions", {}).get("r", {})
+        return value.get("data", {}).get("text/plain") == repr(nonce)
+
+    client = new_client()
+    index = 0
+    try:
+        while index < len(nb.cells):
+            cell = nb.cells[index]
+            if cell.cell_type != "code" or index in skipped:
+                index += 1
+                continue
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            left = job["notebook_timeout"] - (time.monotonic() - started)
+            if left <= 0:
+                cell.outputs = [_error_output("NotebookTimeout", f"not run: the notebook ran past its limit of {job['notebook_timeout']} s")]
+                index += 1
+                continue
+            client.timeout = max(1, int(min(job["cell_timeout"], left)))
+            try:
+                if grade_id in test_cells and not restored(client):
+                    cell.outputs = [_error_output("GraderRestoreFailed", "the grader could not undo what the code before this cell patched; "
+                                                  "a person should look at this submission")]
+                    problems.append(f"{grade_id}: the grader's checks could not be restored (answer code patched the grader)")
+                    index += 1
+                    continue
+                client.execute_cell(cell, index)
+                if grade_id in test_cells and client.statuses.get(index) == "error" and not any(
+                        o.get("output_type") == "error" for o in cell.outputs):
+                    cell.outputs.append(_error_output("HiddenError", "this cell failed, but its error was not shown"))
+                _cap_outputs(cell)
+                index += 1
+            except (DeadKernelError, CellTimeoutError, RuntimeError) as err:
+                timed_out = isinstance(err, CellTimeoutError)
+                reason = (f"the cell ran past its limit of {client.timeout} s" if timed_out
+                          else "the cell stopped the kernel (it exited, crashed or ran out of memory)")
+                cell.outputs = [_error_output("CellTimeout" if timed_out else "KernelDied", f"{reason}; the grader restarted the kernel and went on without it")]
+                problems.append(f"cell {index + 1}{f' ({grade_id})' if grade_id else ''}: {reason}")
+                skipped.add(index)
+                close(client)
+                restarts += 1
+                if restarts > MAX_RESTARTS:
+                    problems.append(f"gave up after {MAX_RESTARTS} kernel restarts")
+                    for rest in nb.cells[index + 1:]:
+                        if rest.cell_type == "code":
+                            rest.outputs = [_error_output("NotRun", "not run: the kernel failed too often")]
+                    break
+                client = new_client()
+                for earlier in range(index):  # as a person would: run what came before again, minus broken cells
+                    before = nb.cells[earlier]
+                    if before.cell_type == "code" and earlier not in skipped and before.metadata.get("nbgrader", {}).get("grade_id") not in test_cells:
+                        replay = nbformat.v4.new_code_cell(before.source)
+                        try:
+                            client.execute_cell(replay, earlier)
+                        except (DeadKernelError, CellTimeoutError, RuntimeError):
+                            skipped.add(earlier)
+                            close(client)
+                            client = new_client()
+                index += 1
+    finally:
+        close(client)
+        peak = _remove_cgroups(groups)
+    for cell in nb.cells:  # feedback shows the one-sentence message, not lines of hidden tests
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade_id") in test_cells:
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    output["traceback"] = [f"{output['ename']}: {output['evalue']}"]
+    return {"notebook": json.loads(nbformat.writes(nb)), "problems": problems, "restarts": restarts,
+            "seconds": round(time.monotonic() - started, 2), "peak_memory_bytes": peak, "isolation": isolation}
+
+
+def grade_job(job: dict) -> dict:
+    """Run one submission in its own process (this module) and return its result; never raises."""
+    private = Path(job["private"])
+    private.mkdir(parents=True, exist_ok=True)
+    job_file, result_file = private / f"{job['key']}.job.json", private / f"{job['key']}.result.json"
+    job_file.write_text(json.dumps(job), encoding="utf-8")
+    started = time.monotonic()
+    try:
+        done = subprocess.run([sys.executable, "-m", "course.runner", str(job_file), str(result_file)],
+                              capture_output=True, text=True, timeout=job["notebook_timeout"] + 120)
+        if result_file.is_file():
+            result = json.loads(result_file.read_text(encoding="utf-8"))
+        else:
+            tail = " ".join((done.stderr or "").strip().splitlines()[-3:])
+            result = {"error": f"the grader's runner failed (exit {done.returncode}): {tail[-300:]}"}
+    except subprocess.TimeoutExpired:
+        result = {"error": f"the grader's runner did not finish within {job['notebook_timeout'] + 120} s"}
+    finally:
+        job_file.unlink(missing_ok=True)
+        result_file.unlink(missing_ok=True)
+        shutil.rmtree(job["folder"], ignore_errors=True)
+    result.update(student=job["student"], key=job["key"], wall_seconds=round(time.monotonic() - started, 2))
+    return result
+
+
+def new_private_folder() -> Path:
+    """A folder for one grading run: job files and each student's sandbox, hidden from every kernel."""
+    return Path(tempfile.mkdtemp(prefix="course-grade-"))
+
+
+def main(argv: list[str]) -> int:
+    job = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
+    Path(argv[0]).unlink()  # the job holds hidden tests: gone before any student code runs
+    try:
+        result = run_notebook(job)
+    except Exception as err:  # reported for this student; the batch goes on
+        result = {"error": f"{type(err).__name__}: {err}"}
+    Path(argv[1]).write_text(json.dumps(result), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
