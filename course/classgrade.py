@@ -152,7 +152,8 @@ def grade_class(lab: Lab, submissions: Path, out: Path, options: Options) -> dic
         key = f"s{number:04d}"
         jobs.append({"key": key, "student": found.student, "lab": lab.name, "notebook": notebook, "test_cells": test_cells,
                      "rebind": setup_imports(cells), "env": env, "folder": str(private / key), "private": str(private / "jobs"),
-                     "hide": hide, "expose": [env[n] for n in ("COURSE_DATA_DIR", "COURSE_CACHE_DIR") if env.get(n)], "cell_timeout": options.cell_timeout, "notebook_timeout": options.notebook_timeout,
+                     "hide": hide, "expose": [str(lab.root), sys.prefix, sys.base_prefix]
+                     + [env[n] for n in ("COURSE_DATA_DIR", "COURSE_CACHE_DIR") if env.get(n)], "cell_timeout": options.cell_timeout, "notebook_timeout": options.notebook_timeout,
                      "memory_bytes": options.memory_bytes, "max_processes": options.max_processes})
 
     started = time.perf_counter()

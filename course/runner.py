@@ -154,12 +154,13 @@ def sandbox_prefix(folder: Path, hide: list[str], groups: dict[str, Path], expos
     if bwrap:
         # /tmp is emptied too (other courses' gradebooks, other runs); data folders there come back read-only.
         args = [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/dev/shm", "--tmpfs", "/tmp"]
-        for path in hide:
-            if Path(path).exists() and not Path(path).resolve().is_relative_to("/tmp"):
-                args += ["--tmpfs", path]
-        for path in expose:
-            if Path(path).exists():
-                args += ["--ro-bind", path, path]
+        expose = [str(Path(p).resolve()) for p in expose if Path(p).exists()]
+        for path in expose:  # the course, its Python and data folders, wherever they are
+            args += ["--ro-bind", path, path]
+        for path in hide:  # then empty the grading folders (e.g. solutions/ inside the course)
+            resolved = Path(path).resolve()
+            if resolved.exists() and (not resolved.is_relative_to("/tmp") or any(resolved.is_relative_to(e) for e in expose)):
+                args += ["--tmpfs", str(resolved)]
         args += ["--bind", str(folder), str(folder), "--chdir", str(folder), "--setenv", "HOME", str(folder), "--unsetenv", "JPY_PARENT_PID",  # its parent is outside the pid namespace
                  
                  "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--"]
