@@ -23,7 +23,7 @@ from pathlib import Path
 
 from course import CourseError
 from course.config import LABS_DIR, SOLUTIONS_DIR
-from course.labs import Lab, run_nbgrader
+from course.labs import Lab, run_nbgrader, with_absolute_data_dirs
 from course.notebooks import read_notebook, source_text
 from course.repair import LabCells, UnreadableNotebook, repair
 from course.runner import grade_job, new_private_folder
@@ -91,10 +91,7 @@ def setup_imports(cells: LabCells) -> str:
 
 
 def _kernel_env(threads: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "JUPYTER_"))}
-    for name in ("COURSE_DATA_DIR", "COURSE_CACHE_DIR"):
-        if env.get(name):
-            env[name] = str(Path(env[name]).expanduser().resolve())
+    env = with_absolute_data_dirs({k: v for k, v in os.environ.items() if not k.startswith(("JPY_", "JUPYTER_"))})
     # N workers share the cores: each kernel's TensorFlow and BLAS get their share of threads.
     env.update(NBGRADER_EXECUTION="autograde", PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2",
                TF_NUM_INTRAOP_THREADS=str(threads), TF_NUM_INTEROP_THREADS=str(threads),
@@ -133,6 +130,7 @@ def grade_class(lab: Lab, submissions: Path, out: Path, options: Options) -> dic
     threads = max(1, (os.cpu_count() or 1) // max(1, options.workers))
     env = _kernel_env(threads)
     hide = [str(private), str(out), str(lab.root / SOLUTIONS_DIR), str(submissions.resolve().parent if submissions.is_file() else submissions.resolve())]
+    rebind = setup_imports(cells)
     jobs, entries = [], {}
     for number, found in enumerate(intake.found):
         digest = hashlib.sha256(found.data).hexdigest()
@@ -151,7 +149,7 @@ def grade_class(lab: Lab, submissions: Path, out: Path, options: Options) -> dic
         entries[found.student] = entry
         key = f"s{number:04d}"
         jobs.append({"key": key, "student": found.student, "lab": lab.name, "notebook": notebook, "test_cells": test_cells,
-                     "rebind": setup_imports(cells), "env": env, "folder": str(private / key), "private": str(private / "jobs"),
+                     "rebind": rebind, "env": env, "folder": str(private / key), "private": str(private / "jobs"),
                      "hide": hide, "expose": [str(lab.root), sys.prefix, sys.base_prefix]
                      + [env[n] for n in ("COURSE_DATA_DIR", "COURSE_CACHE_DIR") if env.get(n)], "cell_timeout": options.cell_timeout, "notebook_timeout": options.notebook_timeout,
                      "memory_bytes": options.memory_bytes, "max_processes": options.max_processes})
@@ -181,10 +179,10 @@ def grade_class(lab: Lab, submissions: Path, out: Path, options: Options) -> dic
     for student, entry in entries.items():  # the one writer of the gradebook
         result = results.get(student)
         if entry.get("status") == "unreadable":
-            _save_grades(lab, out, db_url, student, read_notebook(out / LABS_DIR / lab.name / f"{lab.name}.ipynb"), zero=True)
+            _save_grades(lab, out, db_url, student, cells.release, zero=True)
         elif "error" in result:
             entry.update(status="error", problems=[result["error"]])
-            _save_grades(lab, out, db_url, student, read_notebook(out / LABS_DIR / lab.name / f"{lab.name}.ipynb"), zero=True)
+            _save_grades(lab, out, db_url, student, cells.release, zero=True)
         else:
             entry.update(status=GRADED, problems=result["problems"], seconds=result["seconds"], wall_seconds=result["wall_seconds"],
                          peak_memory_bytes=result["peak_memory_bytes"], isolation=result["isolation"])

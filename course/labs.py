@@ -112,13 +112,17 @@ def _returns_none(node) -> bool:
             and node.func.value.id == "checks" and node.func.attr.startswith(("check_", "expect")))
 
 
-def run_nbgrader(args: list[str], course_dir: Path) -> str:
-    """Run the nbgrader command line in `course_dir`; return its log, or raise CourseError."""
-    env = dict(os.environ)
-    # Kernels start in the submission's folder: relative data and cache folders must be made absolute.
+def with_absolute_data_dirs(env: dict[str, str]) -> dict[str, str]:
+    """`env` with relative data and cache folders made absolute: kernels start in the submission's folder."""
     for name in ("COURSE_DATA_DIR", "COURSE_CACHE_DIR"):
         if env.get(name):
             env[name] = str(Path(env[name]).expanduser().resolve())
+    return env
+
+
+def run_nbgrader(args: list[str], course_dir: Path) -> str:
+    """Run the nbgrader command line in `course_dir`; return its log, or raise CourseError."""
+    env = with_absolute_data_dirs(dict(os.environ))
     # nbgrader runs the `alembic` program to create its gradebook: it must be on PATH.
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_dir, env=env,
