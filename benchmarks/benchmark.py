@@ -4,6 +4,8 @@
     python benchmarks/benchmark.py --skip-suite      # without the (long) test-suite run
     python benchmarks/benchmark.py --full --set N_VALID_IMAGES=500
                                                      # notebooks in full mode, with their results
+    python benchmarks/benchmark.py --class-size 40   # only: a class of Lab 1 graded by plain
+                                                     # nbgrader and by `course grade --workers 2`
 
 Set COURSE_DATA_DIR (and COURSE_OFFLINE=1) as for the tests. Results are printed and saved
 as JSON in benchmarks/results/. This is a measurement, not a test: nothing here fails on time.
@@ -26,9 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from course.execute import execute  # noqa: E402
+from course.classgrade import Options, grade_class  # noqa: E402
 from course.grading import autograde  # noqa: E402
 from course.labs import find_labs  # noqa: E402
 from course.submissions import make_submission, solution_answers  # noqa: E402
+from classes import cycled_class  # noqa: E402
 from expectations import EXPECTATIONS  # noqa: E402
 
 
@@ -73,18 +77,63 @@ def time_grading(copies: int) -> dict:
     return results
 
 
+def time_class_grading(size: int, workers: int, lab_name: str = "lab01_mlp") -> dict:
+    """One class of generated submissions: plain sequential `nbgrader autograde`, then `course grade --workers N`
+    with warm kernels (forked from a sandboxed process that imported TensorFlow) and with cold ones."""
+    lab = find_labs(ROOT, [lab_name])[0]
+    submissions = cycled_class(lab, size)
+    result = {"lab": lab.name, "submissions": size, "workers": workers}
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        plain = autograde(lab, submissions, tmp / "plain", workers=1)
+        theirs = {s: {k: (None if v is None else float(v)) for k, v in scores.items()} for s, scores in plain.scores.items()}
+        per_plain = plain.autograde_seconds / size
+        result["nbgrader"] = {"seconds": round(plain.autograde_seconds, 1), "seconds_per_submission": round(per_plain, 2)}
+        print(f"{lab.name}, {size} submissions: plain nbgrader autograde, sequential: {plain.autograde_seconds:.0f} s = {per_plain:.1f} s each")
+        folder = tmp / "submitted"
+        for student, notebook in submissions.items():
+            target = folder / student / lab.name / f"{lab.name}.ipynb"
+            target.parent.mkdir(parents=True)
+            target.write_text(json.dumps(notebook), encoding="utf-8")
+        for kind, warm in (("warm", True), ("cold", False)):
+            start = time.perf_counter()
+            report = grade_class(lab, folder, tmp / kind, Options(workers=workers, warm=warm, progress=False))
+            seconds = time.perf_counter() - start
+            ours = {row["student"]: {k: (None if v == "" else float(v)) for k, v in row.items() if k.endswith(("_tests", "_answer"))}
+                    for row in report["grades"]}
+            differ = sorted(s for s in theirs if ours.get(s) != theirs[s])
+            peaks = [e["peak_memory_bytes"] for e in report["state"].values() if e.get("peak_memory_bytes")]
+            per = seconds / size
+            result[f"course_grade_{kind}"] = {
+                "seconds": round(seconds, 1), "seconds_per_submission": round(per, 2), "throughput_vs_nbgrader": round(per_plain / per, 2),
+                "grades_differ_from_nbgrader": differ,
+                "peak_memory_gib_mean": round(sum(peaks) / len(peaks) / 2**30, 2) if peaks else None,
+                "peak_memory_gib_max": round(max(peaks) / 2**30, 2) if peaks else None}
+            print(f"course grade --workers {workers}, {kind} kernels: {seconds:.0f} s = {per:.1f} s each (whole command: sandbox, repair, "
+                  f"gradebook, feedback, summary); {per_plain / per:.2f}x nbgrader's throughput; grades "
+                  f"{'identical to nbgrader' if not differ else f'DIFFER from nbgrader for {differ}'}; peak memory per kernel "
+                  f"{result[f'course_grade_{kind}']['peak_memory_gib_mean']} GiB mean, {result[f'course_grade_{kind}']['peak_memory_gib_max']} GiB max")
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-suite", action="store_true", help="do not time the test suite")
     parser.add_argument("--submissions", type=int, default=8, help="copies of each lab to autograde (default 8)")
     parser.add_argument("--full", action="store_true", help="run the notebooks in full mode and report their results")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help="override a parameters-cell value")
+    parser.add_argument("--class-size", type=int, metavar="N",
+                        help="only grade a generated class of N Lab 1 submissions: plain nbgrader, then course grade")
+    parser.add_argument("--workers", type=int, default=2, help="course grade workers for --class-size (default 2)")
     args = parser.parse_args()
     overrides = {k: ast.literal_eval(v) for k, v in (item.split("=", 1) for item in args.set)}
 
     report = {"when": dt.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),
               "cpus": os.cpu_count(), "data_dir": os.environ.get("COURSE_DATA_DIR")}
-    if args.full:
+    if args.class_size:
+        os.environ["COURSE_FAST"] = "1"
+        report["class_grading"] = time_class_grading(args.class_size, args.workers)
+    elif args.full:
         os.environ.pop("COURSE_FAST", None)
         print("Notebooks in full mode" + (f" with {overrides}" if overrides else "") + ":")
         report["full_mode"] = time_notebooks(overrides)
@@ -97,7 +146,7 @@ def main() -> None:
         print()
         report["nbgrader"] = time_grading(args.submissions)
 
-    out = ROOT / "benchmarks" / "results" / f"{dt.datetime.now():%Y%m%d-%H%M%S}{'-full' if args.full else ''}.json"
+    out = ROOT / "benchmarks" / "results" / f"{dt.datetime.now():%Y%m%d-%H%M%S}{'-full' if args.full else '-class' if args.class_size else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1))
     print(f"\nsaved {out.relative_to(ROOT)}")

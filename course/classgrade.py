@@ -44,6 +44,7 @@ class Options:
     notebook_timeout: int = 1800
     memory_bytes: int = 4 * 2**30
     max_processes: int = 1024
+    warm: bool = True  # fork kernels from a sandboxed process that imported TensorFlow (course.warm)
     progress: bool = True
 
 
@@ -152,7 +153,7 @@ def grade_class(lab: Lab, submissions: Path, out: Path, options: Options) -> dic
                      "rebind": rebind, "env": env, "folder": str(private / key), "private": str(private / "jobs"),
                      "hide": hide, "expose": [str(lab.root), sys.prefix, sys.base_prefix]
                      + [env[n] for n in ("COURSE_DATA_DIR", "COURSE_CACHE_DIR") if env.get(n)], "cell_timeout": options.cell_timeout, "notebook_timeout": options.notebook_timeout,
-                     "memory_bytes": options.memory_bytes, "max_processes": options.max_processes})
+                     "memory_bytes": options.memory_bytes, "max_processes": options.max_processes, "warm": options.warm and bool(shutil.which("bwrap"))})
 
     started = time.perf_counter()
     results = {}
@@ -173,6 +174,9 @@ def grade_class(lab: Lab, submissions: Path, out: Path, options: Options) -> dic
             executor.shutdown(wait=True)
         if client is not None:
             client.close()
+        from course import warm
+
+        warm.close_all()
         shutil.rmtree(private, ignore_errors=True)
     seconds = time.perf_counter() - started
 
@@ -184,7 +188,7 @@ def grade_class(lab: Lab, submissions: Path, out: Path, options: Options) -> dic
             entry.update(status="error", problems=[result["error"]])
             _save_grades(lab, out, db_url, student, cells.release, zero=True)
         else:
-            entry.update(status=GRADED, problems=result["problems"], seconds=result["seconds"], wall_seconds=result["wall_seconds"],
+            entry.update(status=GRADED, problems=result["problems"], grader_notes=result.get("grader_notes", []), seconds=result["seconds"], wall_seconds=result["wall_seconds"], phases=result.get("phases"),
                          peak_memory_bytes=result["peak_memory_bytes"], isolation=result["isolation"])
             _save_grades(lab, out, db_url, student, result["notebook"])
         state[student] = entry

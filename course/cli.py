@@ -59,7 +59,7 @@ def _grade(args) -> int:
     out = Path(args.out or root / "grading" / lab.name)
     options = Options(workers=args.workers, scheduler=args.scheduler, db_url=args.db, force=args.force,
                       student=args.student, pattern=args.pattern, cell_timeout=args.cell_timeout,
-                      notebook_timeout=args.notebook_timeout, memory_bytes=int(args.memory_gb * 2**30))
+                      notebook_timeout=args.notebook_timeout, memory_bytes=int(args.memory_gb * 2**30), warm=not args.cold_kernels)
     report = grade_class(lab, submissions, out, options)
     for path, why in report["not_read"]:
         print(f"not graded: {path}: {why}")
@@ -108,6 +108,8 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--cell-timeout", type=int, default=300, help="seconds per cell (default 300)")
     grade.add_argument("--notebook-timeout", type=int, default=1800, help="seconds per notebook (default 1800)")
     grade.add_argument("--memory-gb", type=float, default=4.0, help="memory a submission may really use (default 4)")
+    grade.add_argument("--cold-kernels", action="store_true",
+                       help="start each kernel from scratch instead of forking it from a sandboxed process that already imported TensorFlow")
     grade.set_defaults(run=_grade)
     return main
 

@@ -40,16 +40,26 @@ class GradingRun:
     autograde_seconds: float
 
 
-def autograde(lab: Lab, submissions: dict[str, dict], workdir: Path, workers: int = 1) -> GradingRun:
-    """Autograde `submissions` ({student id: notebook JSON}) with nbgrader in the empty folder `workdir`."""
+def autograde(lab: Lab, submissions: dict[str, dict], workdir: Path, workers: int = 1, generated: Path | None = None) -> GradingRun:
+    """Autograde `submissions` ({student id: notebook JSON}) with nbgrader in the empty folder `workdir`.
+
+    `generated`: an nbgrader course folder where `generate_assignment` already ran for the lab
+    (e.g. a `course grade` output folder); a copy of it is used instead of generating again.
+    """
     start = time.perf_counter()
-    generated_dir = new_course_dir(lab.root, [lab], workdir / "course")
-    run_nbgrader(["generate_assignment", lab.name, "--force"], generated_dir)
+    if generated is not None:
+        generated_dir = shutil.copytree(generated, workdir / "course", ignore=shutil.ignore_patterns("submitted", "autograded", "feedback"))
+        config = generated_dir / "nbgrader_config.py"  # the copy keeps its own gradebook: nbgrader's default, in its folder
+        config.write_text("".join(line for line in config.read_text(encoding="utf-8").splitlines(keepends=True)
+                                  if not line.startswith("c.CourseDirectory.db_url")), encoding="utf-8")
+    else:
+        generated_dir = new_course_dir(lab.root, [lab], workdir / "course")
+        run_nbgrader(["generate_assignment", lab.name, "--force"], generated_dir)
     sources = _source_cells(generated_dir, lab)
     released = {c["metadata"]["nbgrader"]["grade_id"]: source_text(c)
                 for c in read_notebook(generated_dir / LABS_DIR / lab.name / f"{lab.name}.ipynb")["cells"]
                 if c["metadata"].get("nbgrader", {}).get("grade_id")}
-    generated = time.perf_counter()
+    ready = time.perf_counter()
 
     students = list(submissions)
     shares = [students[i::workers] for i in range(min(workers, len(students)))]
@@ -66,11 +76,11 @@ def autograde(lab: Lab, submissions: dict[str, dict], workdir: Path, workers: in
 
     scores, shown = {}, {}
     for course_dir, share in zip(course_dirs, shares):
-        scores.update(_gradebook_scores(course_dir, lab, share))
-        shown.update({s: _shown_by_graded_cells(course_dir / "autograded" / s / lab.name / f"{lab.name}.ipynb") for s in share})
+        scores.update(gradebook_scores(course_dir, lab, share))
+        shown.update({s: shown_by_graded_cells(course_dir / "autograded" / s / lab.name / f"{lab.name}.ipynb") for s in share})
     warnings = [line.strip() for log in logs for line in log.splitlines() if _CHANGED.search(line)]
     return GradingRun({s: scores[s] for s in students}, {s: shown[s] for s in students}, warnings,
-                      course_dirs, generated - start, graded - generated)
+                      course_dirs, ready - start, graded - ready)
 
 
 def _source_cells(course_dir: Path, lab: Lab) -> dict[str, tuple[str, str]]:
@@ -93,7 +103,7 @@ def restore_locked_cells(nb: dict, sources: dict[str, tuple[str, str]], released
     return nb
 
 
-def _shown_by_graded_cells(autograded: Path) -> dict[str, str]:
+def shown_by_graded_cells(autograded: Path) -> dict[str, str]:
     """What each graded code cell of an autograded notebook printed, displayed or raised, as text."""
     shown = {}
     if not autograded.is_file():
@@ -114,7 +124,7 @@ def _shown_by_graded_cells(autograded: Path) -> dict[str, str]:
     return shown
 
 
-def _gradebook_scores(course_dir: Path, lab: Lab, students: list[str]) -> dict[str, dict[str, float | None]]:
+def gradebook_scores(course_dir: Path, lab: Lab, students: list[str]) -> dict[str, dict[str, float | None]]:
     from nbgrader.api import Gradebook
 
     with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}") as gradebook:

@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from course import CourseError
+from course import SKIP_SLOW_IMPORTS, CourseError
 from course.config import LABS_DIR, SOLUTIONS_DIR
 from course.notebooks import dumps, normalize, read_notebook, source_text
 
@@ -125,7 +125,8 @@ def run_nbgrader(args: list[str], course_dir: Path) -> str:
     env = with_absolute_data_dirs(dict(os.environ))
     # nbgrader runs the `alembic` program to create its gradebook: it must be on PATH.
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_dir, env=env,
+    command = [sys.executable, "-c", f"{SKIP_SLOW_IMPORTS}; from nbgrader.apps.nbgraderapp import main; main()", *args]
+    done = subprocess.run(command, cwd=course_dir, env=env,
                           capture_output=True, text=True)
     log = done.stdout + done.stderr
     if done.returncode != 0 or re.search(r"\| ERROR\]", log):

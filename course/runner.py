@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -127,6 +128,23 @@ def _cgroups(name: str, memory_bytes: int, max_processes: int) -> dict[str, Path
     return made
 
 
+def _reset_peak(groups: dict[str, Path]) -> int:
+    """Start measuring a warm worker's peak anew; return what its zygote holds now (bytes)."""
+    try:
+        (groups["memory"] / "memory.max_usage_in_bytes").write_text("0")
+        return int((groups["memory"] / "memory.usage_in_bytes").read_text())
+    except (KeyError, OSError, ValueError):
+        return 0
+
+
+def _peak(groups: dict[str, Path], baseline: int) -> int | None:
+    """The peak memory of this submission's kernel: the worker's peak, less what the zygote held."""
+    try:
+        return int((groups["memory"] / "memory.max_usage_in_bytes").read_text()) - baseline
+    except (KeyError, OSError, ValueError):
+        return None
+
+
 def _remove_cgroups(groups: dict[str, Path]) -> int | None:
     """Remove the submission's cgroups; return the peak memory it used (bytes), when known."""
     peak = None
@@ -136,8 +154,13 @@ def _remove_cgroups(groups: dict[str, Path]) -> int | None:
                 peak = int((group / "memory.max_usage_in_bytes").read_text())
             except (OSError, ValueError):
                 pass
-        for _ in range(50):  # the kernel's processes may take a moment to go
+        for _ in range(50):  # kill what is left (a student's background processes too), then remove the group
             try:
+                for pid in (group / "cgroup.procs").read_text().split():
+                    try:
+                        os.kill(int(pid), signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
                 group.rmdir()
                 break
             except OSError:
@@ -162,8 +185,9 @@ def sandbox_prefix(folder: Path, hide: list[str], groups: dict[str, Path], expos
             if resolved.exists() and (not resolved.is_relative_to("/tmp") or any(resolved.is_relative_to(e) for e in expose)):
                 args += ["--tmpfs", str(resolved)]
         args += ["--bind", str(folder), str(folder), "--chdir", str(folder), "--setenv", "HOME", str(folder), "--unsetenv", "JPY_PARENT_PID",  # its parent is outside the pid namespace
-                 
-                 "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--"]
+                 "--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent",
+                 "--cap-drop", "ALL",  # run by root, the kernel would keep its capabilities and could unmount what hides solutions/
+                 "--"]
         return prefix + args, isolation + ["bubblewrap: read-only files, grading folders hidden, no network"]
     if os.geteuid() == 0 and shutil.which("unshare"):
         return prefix + ["unshare", "--net", "--"], isolation + ["no network (unshare); files outside the folder readable: install bubblewrap"]
@@ -191,16 +215,32 @@ def run_notebook(job: dict) -> dict:
     """Execute the job's notebook in a sandboxed kernel; return the executed notebook and a report."""
     import nbformat
     from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     folder = Path(job["folder"])
     folder.mkdir(parents=True, exist_ok=True)
-    groups = _cgroups(f"course-grade/{folder.name}", job["memory_bytes"], job["max_processes"])
-    prefix, isolation = sandbox_prefix(folder, job["hide"], groups, job.get("expose", []))
+    warm = {"socket": job.get("warm_socket")}  # kernels forked by the worker's zygote (course.warm), while it works
+    warm_groups = {c: Path(g) for c, g in job.get("warm_groups", {}).items()}
+    groups, prefix, isolation = {}, [], list(job.get("isolation", []))
+
+    def go_cold():
+        nonlocal groups, prefix, isolation
+        warm["socket"] = None
+        groups = _cgroups(f"course-grade/{folder.parent.name}-{folder.name}", job["memory_bytes"], job["max_processes"])
+        prefix, isolation = sandbox_prefix(folder, job["hide"], groups, job.get("expose", []))
+
+    baseline = 0
+    if warm["socket"]:
+        baseline = _reset_peak(warm_groups)
+    else:
+        go_cold()
 
     class SandboxedKernelManager(AsyncKernelManager):  # nbclient needs the async client
         def format_kernel_cmd(self, extra_arguments=None):
+            if warm["socket"]:
+                return [sys.executable, "-m", "course.warm", "connect", warm["socket"], self.connection_file]
             return prefix + super().format_kernel_cmd(extra_arguments)
 
     class ReplyRecordingClient(NotebookClient):
@@ -217,9 +257,19 @@ def run_notebook(job: dict) -> dict:
     env = {**job["env"], "HOME": str(folder), "JPY_SESSION_NAME": str(folder / f"{job['lab']}.ipynb")}
     started = time.monotonic()
     problems, skipped, restarts = [], set(), 0
+    problems_of_grader = []  # the grader's own trouble: reported, never the student's
     nonce = secrets.token_hex(8)
 
     def new_client():
+        if warm["socket"]:
+            try:
+                return start_client()
+            except Exception as err:  # the zygote is gone or broken: a kernel of its own, as without warm kernels
+                problems_of_grader.append(f"warm kernel failed ({type(err).__name__}); used a cold one")
+                go_cold()
+        return start_client()
+
+    def start_client():
         km = SandboxedKernelManager(transport="ipc", ip=str(folder / "kernel"), connection_file=str(folder / "kernel.json"))
         client = ReplyRecordingClient(nb, km=km, timeout=job["cell_timeout"], allow_errors=True, kernel_name="python3",
                                       resources={"metadata": {"path": str(folder)}}, shutdown_kernel="immediate")
@@ -236,6 +286,10 @@ def run_notebook(job: dict) -> dict:
             client.setup_kernel_context.__exit__(None, None, None)
         except Exception:  # a dead kernel may not shut down cleanly; it is gone either way
             pass
+        try:  # nbclient leaves a kernel manager it was given running: a timed-out cell would go on using CPU
+            run_sync(client.km.shutdown_kernel)(now=True)
+        except Exception:
+            pass
 
     def restored(client) -> bool:
         msg_id = client.kc.execute("", silent=True, store_history=False, user_expressions={"r": _RESTORE})
@@ -244,6 +298,7 @@ def run_notebook(job: dict) -> dict:
         return value.get("data", {}).get("text/plain") == repr(nonce)
 
     client = new_client()
+    phases = {"kernel_start": round(time.monotonic() - started, 2)}
     index = 0
     try:
         while index < len(nb.cells):
@@ -299,19 +354,48 @@ def run_notebook(job: dict) -> dict:
                             client = new_client()
                 index += 1
     finally:
+        phases["cells"] = round(time.monotonic() - started - phases["kernel_start"], 2)
         close(client)
-        peak = _remove_cgroups(groups)
+        peak = _remove_cgroups(groups) if groups else _peak(warm_groups, baseline)
+        phases["stop"] = round(time.monotonic() - started - phases["kernel_start"] - phases["cells"], 2)
     for cell in nb.cells:  # feedback shows the one-sentence message, not lines of hidden tests
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade_id") in test_cells:
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
                     output["traceback"] = [f"{output['ename']}: {output['evalue']}"]
     return {"notebook": json.loads(nbformat.writes(nb)), "problems": problems, "restarts": restarts,
-            "seconds": round(time.monotonic() - started, 2), "peak_memory_bytes": peak, "isolation": isolation}
+            "seconds": round(time.monotonic() - started, 2), "phases": phases, "peak_memory_bytes": peak,
+            "isolation": isolation + (["warm kernel: forked from the worker's sandboxed zygote"] if warm["socket"] else []),
+            "grader_notes": problems_of_grader}
+
+
+def _with_warm_server(job: dict) -> dict:
+    """The job, to run in a kernel forked by this worker thread's zygote (started on first use)."""
+    from course import warm
+
+    settings = json.dumps([job[k] for k in ("hide", "expose", "env", "memory_bytes", "max_processes")], sort_keys=True)
+
+    def start():
+        private = Path(job["private"]).parent
+        folder = Path(tempfile.mkdtemp(prefix="warm-", dir=private))
+        groups = _cgroups(f"course-grade/{private.name}-{folder.name}", 2 * job["memory_bytes"], job["max_processes"])
+        sandbox, isolation = sandbox_prefix(folder, job["hide"], groups, job.get("expose", []))
+        server = warm.WarmServer(folder, sandbox, job["env"], groups, job["memory_bytes"])
+        server.isolation = isolation
+        return server
+
+    try:
+        server = warm.server_for(settings, start)
+    except Exception:  # no zygote: this submission gets a kernel of its own
+        return job
+    return {**job, "folder": str(server.folder / job["key"]), "warm_socket": server.socket_path,
+            "warm_groups": {c: str(g) for c, g in server.groups.items()}, "isolation": server.isolation}
 
 
 def grade_job(job: dict) -> dict:
     """Run one submission in its own process (this module) and return its result; never raises."""
+    if job.get("warm"):
+        job = _with_warm_server(job)
     private = Path(job["private"])
     private.mkdir(parents=True, exist_ok=True)
     job_file, result_file = private / f"{job['key']}.job.json", private / f"{job['key']}.result.json"

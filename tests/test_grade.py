@@ -3,27 +3,39 @@
 One run grades, side by side: the reference answers pasted into a fresh notebook (every cell lost its
 nbgrader metadata; CRLF; an old nbformat minor), a submission that tries to cheat (it looks for
 solutions/, turns `checks.expect` into a no-op and installs an AST transformer before a wrong answer)
-and then kills its kernel in another task, and a file that is not a notebook.
+and then kills its kernel in another task, and a file that is not a notebook. The same class graded
+again one submission at a time on a Dask cluster, into a PostgreSQL gradebook, gets the same grades.
 """
 from __future__ import annotations
 
 import copy
 import csv
 import json
+import subprocess
 
 import pytest
 
 from conftest import ROOT
+from postgres import postgres_server, postgres_unavailable_reason
 from course.classgrade import Options, grade_class
 from course.grading import max_scores
 from course.labs import find_labs
 from course.submissions import make_submission, solution_answers
-from test_labs import lab_answers
+from classes import lab_answers
 
 LAB = find_labs(ROOT, ["lab03_callbacks"])[0]
+LEFTOVER_SECONDS = 4321  # how long the cheater's background process would sleep
 CHEAT = '''
-import glob
+import glob, os
+os.system("umount {root}/solutions 2>/dev/null")  # run by root with its capabilities, this would uncover solutions/
 print("FOUND", glob.glob("{root}/solutions/*") + glob.glob("../../*/gradebook.db"))
+try:
+    open("{root}/gradebook.db", "w").write("forged")
+    print("WR" + "OTE")  # the word appears in the outputs only if the write worked
+except OSError:
+    pass
+import subprocess
+subprocess.Popen(["sleep", "{leftover}"], start_new_session=True)  # left running, for the next student's kernel
 from helpers import checks as _checks
 _checks.expect = lambda *args, **kwargs: None
 _checks.check_close = lambda *args, **kwargs: None
@@ -45,7 +57,7 @@ def graded(tmp_path_factory):
     _, wrong = lab_answers(LAB)
     wrong_q1 = next(w for w in wrong.values() if w["cell"] == "lab03_q1_answer")
     cheat = make_submission(LAB, {**reference,
-                                  "lab03_q1_answer": wrong_q1["source"] + CHEAT.format(root=ROOT),
+                                  "lab03_q1_answer": wrong_q1["source"] + CHEAT.format(root=ROOT, leftover=LEFTOVER_SECONDS),
                                   "lab03_q4_answer": reference["lab03_q4_answer"] + "\nimport os\nos._exit(1)\n"})
     (folder / "Carla Dias_000789_assignsubmission_file_lab03_callbacks.ipynb").write_text(json.dumps(cheat))
     (folder / "Dan Reis_000999_assignsubmission_file_lab03_callbacks.ipynb").write_text("not a notebook")
@@ -79,6 +91,9 @@ def test_cheating_gains_nothing_and_a_killed_kernel_costs_only_its_task(graded):
     assert "stopped the kernel" in row["problems"]
     autograded = (out / "autograded" / "000789" / LAB.name / f"{LAB.name}.ipynb").read_text(encoding="utf-8")
     assert "FOUND []" in autograded, "the sandbox must hide solutions/ and the gradebook"
+    assert "WROTE" not in autograded and not (ROOT / "gradebook.db").exists(), "the course folder is read-only"
+    left = subprocess.run(["pgrep", "-f", f"sleep {LEFTOVER_SECONDS}"], capture_output=True, text=True).stdout.split()
+    assert not left, "a submission's background processes end with its grading"
 
 
 @pytest.mark.nbgrader
@@ -101,3 +116,37 @@ def test_a_second_run_skips_unchanged_submissions(graded):
     folder, out, *_ = graded
     report = grade_class(LAB, folder, out, Options(workers=2, progress=False))
     assert report["graded"] == [] and report["skipped_unchanged"] == ["000123", "000789", "000999"]
+
+
+@pytest.mark.nbgrader
+def test_one_student_is_regraded_on_request(graded):
+    folder, out, *_ = graded
+    report = grade_class(LAB, folder, out, Options(student="000999", progress=False))
+    assert report["graded"] == ["000999"] and report["skipped_unchanged"] == ["000123", "000789"]
+
+
+def grades_of(rows) -> dict:
+    """{student: (points per graded cell, total, status)} from grades.csv rows."""
+    return {row["student"]: ({k: v for k, v in row.items() if k.endswith(("_tests", "_answer"))}, row["total"], row["status"])
+            for row in rows}
+
+
+@pytest.mark.nbgrader
+def test_a_sequential_run_on_a_dask_cluster_into_postgresql_gives_the_same_grades(graded, tmp_path):
+    """The class graded with --workers 2 (two kernels side by side, one thread each) and again one at a
+    time (two threads) by a one-worker Dask LocalCluster, with the gradebook in a real PostgreSQL."""
+    reason = postgres_unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    from distributed import LocalCluster
+    from nbgrader.api import Gradebook
+
+    folder, out, report, rows = graded
+    with postgres_server(tmp_path) as db_url, \
+            LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        again = grade_class(LAB, folder, tmp_path / "again", Options(scheduler=cluster.scheduler_address, db_url=db_url, progress=False))
+        with Gradebook(db_url) as gradebook:
+            in_postgres = {s.student.id: s.score for s in gradebook.assignment_submissions(LAB.name)}
+    assert grades_of(again["grades"]) == grades_of(rows.values())
+    assert in_postgres == {s: float(row["total"]) for s, row in rows.items()}
+    assert not (tmp_path / "again" / "gradebook.db").exists(), "the grades went to PostgreSQL, not SQLite"

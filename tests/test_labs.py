@@ -1,56 +1,33 @@
-"""Labs: labs/ is exactly nbgrader's release of solutions/, and real nbgrader grades it fairly.
+"""Labs: labs/ is exactly nbgrader's release of solutions/, and the labs are graded fairly.
 
-Per lab, one `nbgrader autograde` run grades: the solution's answers typed into the release
-(full marks, check cells silent), the untouched release (zero), other correct answers (full
-marks, silent), and the wrong answers, several to a submission but at most one per task (each
-loses exactly its task's points, or the partial credit the lab grants, and its check cell says
-why in one sentence). One of those submissions also replaced a test cell by `pass`: nbgrader
-restores it, and it is the only cell reported as changed. A lab's alternative and wrong answers
-live in tests/labs/<lab>.py.
+Per lab, one `course grade` run (real nbgrader gradebook, SaveAutoGrades and feedback, sandboxed
+kernels side by side) grades a class made by tests/classes.py: the solution's answers typed into
+the release (full marks, check cells silent), the untouched release (zero), other correct answers
+(full marks, silent), and the wrong answers, several to a submission but at most one per task
+(each loses exactly its task's points, or the partial credit the lab grants, and its check cell
+says why in one sentence). One of those submissions also replaced a test cell by `pass`: the
+grader puts it back and reports that one cell. Plain `nbgrader autograde` grades that submission
+too, and must give it the same grades. A lab's alternative and wrong answers live in
+tests/labs/<lab>.py.
 """
 from __future__ import annotations
 
-import importlib.util
+import json
 import os
 import re
+from dataclasses import dataclass
 
 import pytest
 
+from classes import grading_cell_of, lab_answers, lab_class
 from conftest import ROOT
-from course.grading import autograde, max_scores
+from course.classgrade import Options, grade_class
+from course.grading import autograde, gradebook_scores, max_scores, shown_by_graded_cells
 from course.labs import build_labs, find_labs, graded_cells, lint_lab
 from course.notebooks import read_notebook, source_text
-from course.submissions import make_submission, solution_answers
 
 LABS = find_labs(ROOT)
 LAB_IDS = [lab.name for lab in LABS]
-
-
-def lab_answers(lab):
-    """(alternative submissions, {name: wrong answer}) from tests/labs/<lab>.py."""
-    path = ROOT / "tests" / "labs" / f"{lab.name}.py"
-    if not path.is_file():
-        pytest.fail(f"add tests/labs/{lab.name}.py with ALTERNATIVE_ANSWERS and WRONG_ANSWERS for {lab.name}")
-    spec = importlib.util.spec_from_file_location(f"answers_{lab.name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.ALTERNATIVE_ANSWERS, module.WRONG_ANSWERS
-
-
-def grading_cell_of(answer_id: str) -> str:
-    return answer_id.replace("_answer", "_tests")
-
-
-def rounds_of(wrong: dict) -> list[dict[str, str]]:
-    """Wrong answers shared out into submissions with at most one per task ({answer id: name})."""
-    rounds: list[dict[str, str]] = []
-    for name, answer in wrong.items():
-        free = next((r for r in rounds if answer["cell"] not in r), None)
-        if free is None:
-            free = {}
-            rounds.append(free)
-        free[answer["cell"]] = name
-    return rounds
 
 
 def test_there_are_labs():
@@ -94,33 +71,40 @@ def test_lab_has_enough_graded_tasks(lab):
     assert all(answer.get("says") for answer in wrong.values()), "each wrong answer names what the student must be told"
 
 
-# A student who replaced this test cell with `pass`; nbgrader must put it back and warn about it.
-EDITED_TEST_CELL = "# GRADED {grade_id}\npass\n"
+@dataclass
+class ClassRun:
+    scores: dict[str, dict[str, float | None]]  # {student: {grade id: score}}; None: a person grades it
+    shown: dict[str, dict[str, str]]  # {student: {grade id: what the graded cell printed or raised}}
+    repairs: dict[str, list[str]]  # {student: what the grader repaired}
 
 
 @pytest.fixture(scope="module", params=LABS, ids=LAB_IDS)
 def graded(request, tmp_path_factory):
-    """One real nbgrader autograde run over every kind of submission of a lab."""
+    """One `course grade` run over every kind of submission of a lab."""
     lab = request.param
-    alternatives, wrong = lab_answers(lab)
-    reference = solution_answers(lab)
-    submissions = {
-        "solution": make_submission(lab, reference),
-        "release": read_notebook(lab.release),
-    }
-    for index, answers in enumerate(alternatives, 1):
-        submissions[f"alternatives{index}"] = make_submission(lab, {**reference, **answers})
-    rounds = rounds_of(wrong)
-    for index, names in enumerate(rounds, 1):
-        submissions[f"wrong{index}"] = make_submission(lab, {**reference, **{cell: wrong[name]["source"] for cell, name in names.items()}})
-    # In the first round, the student also replaced the test cell of one wrong answer by `pass`.
-    edited_cell = grading_cell_of(next(iter(rounds[0])))
-    for cell in submissions["wrong1"]["cells"]:
-        if cell["metadata"].get("nbgrader", {}).get("grade_id") == edited_cell:
-            cell["source"] = EDITED_TEST_CELL.format(grade_id=edited_cell).splitlines(keepends=True)
-    workers = os.cpu_count() or 1  # nbgrader processes side by side; also tests that scores are merged right
-    run = autograde(lab, submissions, tmp_path_factory.mktemp(lab.name), workers=workers)
-    return lab, run, max_scores(lab), wrong, rounds, edited_cell
+    submissions, rounds, edited_cell = lab_class(lab)
+    folder = tmp_path_factory.mktemp(f"{lab.name}-submitted")
+    for student, notebook in submissions.items():  # nbgrader's own submitted/ tree
+        target = folder / student / lab.name / f"{lab.name}.ipynb"
+        target.parent.mkdir(parents=True)
+        target.write_text(json.dumps(notebook), encoding="utf-8")
+    out = tmp_path_factory.mktemp(f"{lab.name}-grading")
+    report = grade_class(lab, folder, out, Options(workers=os.cpu_count() or 1, progress=False))
+    assert sorted(report["graded"]) == sorted(submissions), report["not_read"]
+    assert all(e["status"] == "graded" and not e["problems"] for e in report["state"].values()), report["state"]
+    run = ClassRun(gradebook_scores(out, lab, list(submissions)),
+                   {s: shown_by_graded_cells(out / "autograded" / s / lab.name / f"{lab.name}.ipynb") for s in submissions},
+                   {s: e["repairs"] for s, e in report["state"].items()})
+    _, wrong = lab_answers(lab)
+    return lab, run, max_scores(lab), wrong, rounds, edited_cell, (submissions, out)
+
+
+@pytest.fixture(scope="module")
+def plain(graded, tmp_path_factory):
+    """Plain `nbgrader autograde` over the submission with wrong answers and an edited test cell,
+    in a copy of the nbgrader course folder that `course grade` made (nbgrader generated the lab there)."""
+    lab, *_, (submissions, out) = graded
+    return autograde(lab, {"wrong1": submissions["wrong1"]}, tmp_path_factory.mktemp(f"{lab.name}-plain"), generated=out)
 
 
 def autograded(scores: dict) -> dict:
@@ -156,7 +140,7 @@ def test_other_correct_answers_get_full_marks_quietly(graded):
 
 @pytest.mark.nbgrader
 def test_each_wrong_answer_loses_its_points_and_says_why(graded):
-    lab, run, points, wrong, rounds, _ = graded
+    lab, run, points, wrong, rounds, *_ = graded
     for index, names in enumerate(rounds, 1):
         student = f"wrong{index}"
         expected = {**autograded(points), **{grading_cell_of(c): wrong[n].get("score", 0.0) for c, n in names.items()}}
@@ -168,8 +152,19 @@ def test_each_wrong_answer_loses_its_points_and_says_why(graded):
 
 
 @pytest.mark.nbgrader
-def test_only_edited_locked_cells_are_reported(graded):
-    """nbgrader warns about the one test cell a student edited, not about every test cell with hidden tests."""
-    lab, run, *_, edited_cell = graded
-    assert run.warnings, "the edited test cell should be reported"
-    assert all(edited_cell in line for line in run.warnings), run.warnings
+def test_only_the_edited_test_cell_is_put_back_and_reported(graded):
+    lab, run, *_, edited_cell, _ = graded
+    assert [r for r in run.repairs["wrong1"] if edited_cell in r], run.repairs["wrong1"]
+    reported = {s: r for s, r in run.repairs.items() if r and s != "wrong1"}
+    assert not reported, f"nothing else was edited: {reported}"
+    assert all(edited_cell in line for line in run.repairs["wrong1"]), run.repairs["wrong1"]
+
+
+@pytest.mark.nbgrader
+def test_plain_nbgrader_gives_the_same_grades_and_messages(graded, plain):
+    lab, run, points, wrong, rounds, edited_cell, _ = graded
+    assert plain.scores["wrong1"] == run.scores["wrong1"]
+    for cell, name in rounds[0].items():
+        assert wrong[name]["says"] in plain.shown["wrong1"][grading_cell_of(cell)], name
+    # nbgrader warns about the one test cell the student edited, not about every cell with hidden tests
+    assert plain.warnings and all(edited_cell in line for line in plain.warnings), plain.warnings
