@@ -159,19 +159,26 @@ def build_labs(root: Path, names: list[str] | None = None, check_only: bool = Fa
     """
     problems = []
     for lab in find_labs(root, names):
-        lab_problems = lint_lab(read_notebook(lab.solution), str(lab.solution.relative_to(root)), release=False)
         with tempfile.TemporaryDirectory(prefix=f"{lab.name}-") as tmp:
             raw = generated_release(lab, Path(tmp))
-        text = dumps(normalize(json.loads(raw), lab.release_relpath))
-        if raw != text:  # then plain `nbgrader generate_assignment` would rewrite labs/ differently
-            lab_problems.append(f"{SOLUTIONS_DIR}/{lab.name} is not in normal form; run 'course nb fmt'.")
-        lab_problems += lint_lab(json.loads(text), lab.release_relpath, release=True)
+        lab_problems, text = release_problems(lab, raw, check_only)
         current = lab.release.read_text(encoding="utf-8") if lab.release.is_file() else None
-        if check_only and current != text:
-            lab_problems.append(f"{lab.release_relpath} is not what nbgrader generates from {SOLUTIONS_DIR}/{lab.name}; run 'course labs build {lab.name}'.")
         if not lab_problems and not check_only and current != text:
             lab.release.parent.mkdir(parents=True, exist_ok=True)
             lab.release.write_text(text, encoding="utf-8")
         problems += lab_problems
     return problems
+
+
+def release_problems(lab: Lab, raw: str, check_only: bool = True) -> tuple[list[str], str]:
+    """(problems, the release in normal form) for `raw`, the release `nbgrader generate_assignment` wrote for `lab`."""
+    problems = lint_lab(read_notebook(lab.solution), str(lab.solution.relative_to(lab.root)), release=False)
+    text = dumps(normalize(json.loads(raw), lab.release_relpath))
+    if raw != text:  # then plain `nbgrader generate_assignment` would rewrite labs/ differently
+        problems.append(f"{SOLUTIONS_DIR}/{lab.name} is not in normal form; run 'course nb fmt'.")
+    problems += lint_lab(json.loads(text), lab.release_relpath, release=True)
+    current = lab.release.read_text(encoding="utf-8") if lab.release.is_file() else None
+    if check_only and current != text:
+        problems.append(f"{lab.release_relpath} is not what nbgrader generates from {SOLUTIONS_DIR}/{lab.name}; run 'course labs build {lab.name}'.")
+    return problems, text
 

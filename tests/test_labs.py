@@ -22,8 +22,9 @@ import pytest
 from classes import grading_cell_of, lab_answers, lab_class
 from conftest import ROOT
 from course.classgrade import Options, grade_class
+from course.config import LABS_DIR
 from course.grading import autograde, gradebook_scores, max_scores, shown_by_graded_cells
-from course.labs import build_labs, find_labs, graded_cells, lint_lab
+from course.labs import find_labs, graded_cells, lint_lab, release_problems
 from course.notebooks import read_notebook, source_text
 
 LABS = find_labs(ROOT)
@@ -35,8 +36,10 @@ def test_there_are_labs():
 
 
 @pytest.mark.nbgrader
-def test_labs_folder_is_what_nbgrader_generates_now():
-    problems = build_labs(ROOT, check_only=True)
+def test_labs_folder_is_what_nbgrader_generates_now(graded):
+    """`course grade` ran `nbgrader generate_assignment` on solutions/<lab>: labs/<lab> must be its output."""
+    lab, *_, (_, out) = graded
+    problems, _ = release_problems(lab, (out / LABS_DIR / lab.name / f"{lab.name}.ipynb").read_text(encoding="utf-8"))
     assert not problems, "\n".join(problems)
 
 
