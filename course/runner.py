@@ -107,8 +107,7 @@ _RESTORE = '__import__("sys").modules["_course_grader"].restore()'
 def _cgroups(name: str, memory_bytes: int, max_processes: int) -> dict[str, Path]:
     """New memory and pids cgroups (v1, as root) for one submission; {} where they cannot be made."""
     made = {}
-    for controller, settings in (("memory", {"memory.limit_in_bytes": memory_bytes, "memory.memsw.limit_in_bytes": memory_bytes,
-                                             "memory.swappiness": 0}),
+    for controller, settings in (("memory", {**memory_limits(memory_bytes), "memory.swappiness": 0}),
                                  ("pids", {"pids.max": max_processes})):
         root = Path("/sys/fs/cgroup") / controller
         if not os.access(root, os.W_OK):
@@ -116,16 +115,25 @@ def _cgroups(name: str, memory_bytes: int, max_processes: int) -> dict[str, Path
         group = root / name
         try:
             group.mkdir(parents=True, exist_ok=True)
-            for key, value in settings.items():
-                if (group / key).exists():
-                    try:
-                        (group / key).write_text(str(value))
-                    except OSError:  # memsw needs swap accounting; swappiness may be refused
-                        pass
+            write_settings(group, settings)
             made[controller] = group
         except OSError:
             continue
     return made
+
+
+def memory_limits(memory_bytes: int) -> dict[str, int]:
+    """cgroup v1 settings that limit the memory really used, swap included where it is accounted."""
+    return {"memory.limit_in_bytes": memory_bytes, "memory.memsw.limit_in_bytes": memory_bytes}
+
+
+def write_settings(group: Path, settings: dict[str, int]) -> None:
+    for key, value in settings.items():
+        if (group / key).exists():
+            try:
+                (group / key).write_text(str(value))
+            except OSError:  # memsw needs swap accounting; swappiness may be refused
+                pass
 
 
 def _reset_peak(groups: dict[str, Path]) -> int:
@@ -145,7 +153,7 @@ def _peak(groups: dict[str, Path], baseline: int) -> int | None:
         return None
 
 
-def _remove_cgroups(groups: dict[str, Path]) -> int | None:
+def remove_cgroups(groups: dict[str, Path]) -> int | None:
     """Remove the submission's cgroups; return the peak memory it used (bytes), when known."""
     peak = None
     for controller, group in groups.items():
@@ -356,7 +364,7 @@ def run_notebook(job: dict) -> dict:
     finally:
         phases["cells"] = round(time.monotonic() - started - phases["kernel_start"], 2)
         close(client)
-        peak = _remove_cgroups(groups) if groups else _peak(warm_groups, baseline)
+        peak = remove_cgroups(groups) if groups else _peak(warm_groups, baseline)
         phases["stop"] = round(time.monotonic() - started - phases["kernel_start"] - phases["cells"], 2)
     for cell in nb.cells:  # feedback shows the one-sentence message, not lines of hidden tests
         if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade_id") in test_cells:

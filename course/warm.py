@@ -220,14 +220,10 @@ class WarmServer:
             raise RuntimeError("the warm-kernel server did not start")
         memory = groups.get("memory")
         if memory is not None:  # each kernel may use `memory_bytes` beyond what the zygote holds
+            from course.runner import memory_limits, write_settings
+
             try:
-                used = int((memory / "memory.usage_in_bytes").read_text())
-                for key in ("memory.limit_in_bytes", "memory.memsw.limit_in_bytes"):
-                    if (memory / key).exists():
-                        try:
-                            (memory / key).write_text(str(used + memory_bytes))
-                        except OSError:
-                            pass
+                write_settings(memory, memory_limits(int((memory / "memory.usage_in_bytes").read_text()) + memory_bytes))
             except (OSError, ValueError):
                 pass
         with _lock:
@@ -246,25 +242,12 @@ class WarmServer:
             return False
 
     def close(self) -> None:
-        for group in self.groups.values():  # everything in the sandbox, kernels included
-            try:
-                for pid in (group / "cgroup.procs").read_text().split():
-                    try:
-                        os.kill(int(pid), signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-            except OSError:
-                pass
+        from course.runner import remove_cgroups
+
         self.process.kill()
         self.process.wait()
         Path(self.socket_path).unlink(missing_ok=True)
-        for group in self.groups.values():
-            for _ in range(50):
-                try:
-                    group.rmdir()
-                    break
-                except OSError:
-                    time.sleep(0.1)
+        remove_cgroups(self.groups)  # kills what is left in the sandbox, kernels included, and removes the groups
         with _lock:
             if self in _all:
                 _all.remove(self)
