@@ -32,7 +32,7 @@ from course.classgrade import Options, grade_class  # noqa: E402
 from course.grading import autograde  # noqa: E402
 from course.labs import find_labs  # noqa: E402
 from course.submissions import make_submission, solution_answers  # noqa: E402
-from classes import cycled_class  # noqa: E402
+from classes import cycled_class, write_submitted  # noqa: E402
 from expectations import EXPECTATIONS  # noqa: E402
 
 
@@ -90,11 +90,7 @@ def time_class_grading(size: int, workers: int, lab_name: str = "lab01_mlp") -> 
         per_plain = plain.autograde_seconds / size
         result["nbgrader"] = {"seconds": round(plain.autograde_seconds, 1), "seconds_per_submission": round(per_plain, 2)}
         print(f"{lab.name}, {size} submissions: plain nbgrader autograde, sequential: {plain.autograde_seconds:.0f} s = {per_plain:.1f} s each")
-        folder = tmp / "submitted"
-        for student, notebook in submissions.items():
-            target = folder / student / lab.name / f"{lab.name}.ipynb"
-            target.parent.mkdir(parents=True)
-            target.write_text(json.dumps(notebook), encoding="utf-8")
+        folder = write_submitted(tmp / "submitted", lab, submissions)
         for kind, warm in (("warm", True), ("cold", False)):
             start = time.perf_counter()
             report = grade_class(lab, folder, tmp / kind, Options(workers=workers, warm=warm, progress=False))

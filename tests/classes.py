@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import importlib.util
 import itertools
+import json
+from pathlib import Path
 
 from conftest import ROOT
 from course.labs import Lab
@@ -68,3 +70,12 @@ def cycled_class(lab: Lab, size: int) -> dict[str, dict]:
     """`size` submissions: the lab's class over and over ({"student007": notebook, ...})."""
     kinds = itertools.cycle(lab_class(lab)[0].values())
     return {f"student{i:03d}": copy.deepcopy(next(kinds)) for i in range(size)}
+
+
+def write_submitted(folder: Path, lab: Lab, submissions: dict[str, dict]) -> Path:
+    """Write `submissions` as nbgrader's submitted/ tree (folder/<student>/<lab>/<lab>.ipynb); return `folder`."""
+    for student, notebook in submissions.items():
+        target = folder / student / lab.name / f"{lab.name}.ipynb"
+        target.parent.mkdir(parents=True)
+        target.write_text(json.dumps(notebook), encoding="utf-8")
+    return folder

@@ -12,14 +12,13 @@ tests/labs/<lab>.py.
 """
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
 
 import pytest
 
-from classes import grading_cell_of, lab_answers, lab_class
+from classes import grading_cell_of, lab_answers, lab_class, write_submitted
 from conftest import ROOT
 from course.classgrade import Options, grade_class
 from course.config import LABS_DIR
@@ -86,11 +85,7 @@ def graded(request, tmp_path_factory):
     """One `course grade` run over every kind of submission of a lab."""
     lab = request.param
     submissions, rounds, edited_cell = lab_class(lab)
-    folder = tmp_path_factory.mktemp(f"{lab.name}-submitted")
-    for student, notebook in submissions.items():  # nbgrader's own submitted/ tree
-        target = folder / student / lab.name / f"{lab.name}.ipynb"
-        target.parent.mkdir(parents=True)
-        target.write_text(json.dumps(notebook), encoding="utf-8")
+    folder = write_submitted(tmp_path_factory.mktemp(f"{lab.name}-submitted"), lab, submissions)
     out = tmp_path_factory.mktemp(f"{lab.name}-grading")
     report = grade_class(lab, folder, out, Options(workers=os.cpu_count() or 1, progress=False))
     assert sorted(report["graded"]) == sorted(submissions), report["not_read"]
