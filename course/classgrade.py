@@ -176,7 +176,7 @@ def grade_class(lab: Lab, submissions: Path, out: Path, options: Options) -> dic
             client.close()
         from course import warm
 
-        warm.close_all()
+        warm.close_all(under=private)
         shutil.rmtree(private, ignore_errors=True)
     seconds = time.perf_counter() - started
 

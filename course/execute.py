@@ -75,7 +75,7 @@ def execute(path: Path, overrides: dict | None = None, probes: dict[str, str] | 
     nb = nbformat.reads(json.dumps(read_notebook(path)), as_version=4)  # joins list sources
     nb = _with_overrides(nb, overrides or {})
     if probes:
-        nb.cells.append(nbformat.v4.new_code_cell(_PROBE_CELL % (dict(probes), PROBE_PREFIX)))
+        nb.cells.append(nbformat.v4.new_code_cell(probe_cell(probes)))
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(Path(path).parent)}})
     start = time.perf_counter()
@@ -97,6 +97,18 @@ def execute(path: Path, overrides: dict | None = None, probes: dict[str, str] | 
                           + (f"; executed copy: {keep}" if keep else ""))
     execution = Execution(json.loads(nbformat.writes(nb)), seconds)
     if probes:
-        line = next(line for line in execution.text().splitlines() if line.startswith(PROBE_PREFIX))
-        execution.probes = json.loads(line[len(PROBE_PREFIX):])
+        execution.probes = read_probes(execution)
     return execution
+
+
+def probe_cell(probes: dict[str, str]) -> str:
+    """Source of a last cell that evaluates `probes` in the notebook's namespace and prints the results."""
+    return _PROBE_CELL % (dict(probes), PROBE_PREFIX)
+
+
+def read_probes(execution: Execution) -> dict:
+    """The results the probe cell printed, {name: value or "error: ..."}."""
+    line = next((line for line in execution.text().splitlines() if line.startswith(PROBE_PREFIX)), None)
+    if line is None:
+        raise CourseError("the notebook printed no probe results: its probe cell did not run")
+    return json.loads(line[len(PROBE_PREFIX):])

@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from course import SKIP_SLOW_IMPORTS, CourseError
+from course import NBGRADER_MAIN, CourseError
 from course.config import LABS_DIR, SOLUTIONS_DIR
 from course.notebooks import dumps, normalize, read_notebook, source_text
 
@@ -123,9 +123,9 @@ def with_absolute_data_dirs(env: dict[str, str]) -> dict[str, str]:
 def run_nbgrader(args: list[str], course_dir: Path) -> str:
     """Run the nbgrader command line in `course_dir`; return its log, or raise CourseError."""
     env = with_absolute_data_dirs(dict(os.environ))
-    # nbgrader runs the `alembic` program to create its gradebook: it must be on PATH.
+    # nbgrader runs the `alembic` program to migrate a gradebook (`nbgrader db upgrade`): it must be on PATH.
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    command = [sys.executable, "-c", f"{SKIP_SLOW_IMPORTS}; from nbgrader.apps.nbgraderapp import main; main()", *args]
+    command = [sys.executable, "-c", NBGRADER_MAIN, *args]
     done = subprocess.run(command, cwd=course_dir, env=env,
                           capture_output=True, text=True)
     log = done.stdout + done.stderr

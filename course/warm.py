@@ -152,6 +152,9 @@ def serve(fd: int, preload: list[str]) -> int:
     ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     import importlib
 
+    # Importing TensorFlow imports matplotlib, which picks its backend then, once: pick the one an
+    # ipykernel kernel sets for itself (its inline figures), or graded notebooks would show no figure.
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     for name in preload:
         importlib.import_module(name)
     listener = socket.socket(fileno=fd)
@@ -270,10 +273,14 @@ def server_for(key: str, start) -> WarmServer:
     return current
 
 
-def close_all() -> None:
-    """Stop every warm server this process started (the end of a local run)."""
+def close_all(under: Path | None = None) -> None:
+    """Stop the warm servers this process started, or only those of one run (folders inside `under`).
+
+    Two classes graded at once by one process each stop only their own servers.
+    """
     for server in list(_all):
-        server.close()
+        if under is None or server.folder.is_relative_to(under):
+            server.close()
 
 
 if __name__ == "__main__":

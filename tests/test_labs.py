@@ -1,33 +1,39 @@
 """Labs: labs/ is exactly nbgrader's release of solutions/, and the labs are graded fairly.
 
 Per lab, one `course grade` run (real nbgrader gradebook, SaveAutoGrades and feedback, sandboxed
-kernels side by side) grades a class made by tests/classes.py: the solution's answers typed into
-the release (full marks, check cells silent), the untouched release (zero), other correct answers
-(full marks, silent), and the wrong answers, several to a submission but at most one per task
-(each loses exactly its task's points, or the partial credit the lab grants, and its check cell
-says why in one sentence). One of those submissions also replaced a test cell by `pass`: the
-grader puts it back and reports that one cell. Plain `nbgrader autograde` grades that submission
-too, and must give it the same grades. A lab's alternative and wrong answers live in
-tests/labs/<lab>.py.
+kernels; the labs graded side by side, one per CPU) grades a class made by tests/classes.py: the
+solution's answers typed into the release (full marks, check cells silent), the untouched release
+(zero), other correct answers (full marks, silent), and the wrong answers, several to a submission
+but at most one per task (each loses exactly its task's points, or the partial credit the lab
+grants, and its check cell says why in one sentence). One of those submissions also replaced a test
+cell by `pass`: the grader puts it back and reports that one cell. Plain `nbgrader autograde` grades
+that submission of Lab 1 too, and must give it the same grades. The graded solution also evaluates
+the lab's probes from tests/expectations.py (the lab is not executed a second time): it must pass
+them, quietly. A lab's alternative and wrong answers live in tests/labs/<lab>.py.
 """
 from __future__ import annotations
 
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import nbformat
 import pytest
 
 from classes import grading_cell_of, lab_answers, lab_class, write_submitted
 from conftest import ROOT
 from course.classgrade import Options, grade_class
+from course.execute import Execution, probe_cell, read_probes
 from course.config import LABS_DIR
 from course.grading import autograde, gradebook_scores, max_scores, shown_by_graded_cells
 from course.labs import find_labs, graded_cells, lint_lab, release_problems
 from course.notebooks import read_notebook, source_text
+from expectations import EXPECTATIONS
 
 LABS = find_labs(ROOT)
 LAB_IDS = [lab.name for lab in LABS]
+PLAIN_LAB = "lab01_mlp"
 
 
 def test_there_are_labs():
@@ -78,30 +84,64 @@ class ClassRun:
     scores: dict[str, dict[str, float | None]]  # {student: {grade id: score}}; None: a person grades it
     shown: dict[str, dict[str, str]]  # {student: {grade id: what the graded cell printed or raised}}
     repairs: dict[str, list[str]]  # {student: what the grader repaired}
+    solution: Execution  # the graded solution notebook, outputs and probe results included
 
 
-@pytest.fixture(scope="module", params=LABS, ids=LAB_IDS)
-def graded(request, tmp_path_factory):
-    """One `course grade` run over every kind of submission of a lab."""
-    lab = request.param
+def _grade_lab_class(lab, tmp_path_factory):
+    """One `course grade` run over every kind of submission of `lab`; the solution also evaluates the lab's probes."""
     submissions, rounds, edited_cell = lab_class(lab)
+    probes = EXPECTATIONS[lab.solution.relative_to(ROOT).as_posix()]["probes"]
+    submissions["solution"]["cells"].append(nbformat.v4.new_code_cell(probe_cell(probes)))
     folder = write_submitted(tmp_path_factory.mktemp(f"{lab.name}-submitted"), lab, submissions)
     out = tmp_path_factory.mktemp(f"{lab.name}-grading")
-    report = grade_class(lab, folder, out, Options(workers=os.cpu_count() or 1, progress=False))
+    report = grade_class(lab, folder, out, Options(workers=1, progress=False))
     assert sorted(report["graded"]) == sorted(submissions), report["not_read"]
     assert all(e["status"] == "graded" and not e["problems"] for e in report["state"].values()), report["state"]
-    run = ClassRun(gradebook_scores(out, lab, list(submissions)),
-                   {s: shown_by_graded_cells(out / "autograded" / s / lab.name / f"{lab.name}.ipynb") for s in submissions},
-                   {s: e["repairs"] for s, e in report["state"].items()})
+    notebooks = {s: out / "autograded" / s / lab.name / f"{lab.name}.ipynb" for s in submissions}
+    solution = Execution(read_notebook(notebooks["solution"]), report["state"]["solution"]["seconds"])
+    solution.probes = read_probes(solution)
+    run = ClassRun(gradebook_scores(out, lab, list(submissions)), {s: shown_by_graded_cells(n) for s, n in notebooks.items()},
+                   {s: e["repairs"] for s, e in report["state"].items()}, solution)
     _, wrong = lab_answers(lab)
     return lab, run, max_scores(lab), wrong, rounds, edited_cell, (submissions, out)
 
 
-@pytest.fixture(scope="module")
-def plain(graded, tmp_path_factory):
-    """Plain `nbgrader autograde` over the submission with wrong answers and an edited test cell,
-    in a copy of the nbgrader course folder that `course grade` made (nbgrader generated the lab there)."""
-    lab, *_, (submissions, out) = graded
+@pytest.fixture(scope="session")
+def class_runs(request, tmp_path_factory):
+    """The class of every lab the selected tests look at, graded a lab per CPU at a time: while one lab's
+    course grade runs nbgrader's single-threaded steps (generate_assignment, feedback) or its last
+    submission, another lab's kernels use the other core. {lab name: the graded lab, or the exception
+    its run raised}."""
+    wanted = {item.callspec.params["graded"] for item in request.session.items
+              if hasattr(item, "callspec") and "graded" in item.callspec.params}
+    if any("plain" in item.fixturenames for item in request.session.items):
+        wanted.add(PLAIN_LAB)
+
+    def grade(lab):
+        try:
+            return _grade_lab_class(lab, tmp_path_factory)
+        except Exception as err:  # reported by that lab's tests, not by every lab's
+            return err
+
+    labs = [lab for lab in LABS if lab.name in wanted]
+    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        return dict(zip([lab.name for lab in labs], pool.map(grade, labs)))
+
+
+@pytest.fixture(params=LAB_IDS)
+def graded(request, class_runs):
+    result = class_runs[request.param]
+    if isinstance(result, Exception):
+        raise result
+    return result
+
+
+@pytest.fixture(scope="session")
+def plain(class_runs, tmp_path_factory):
+    """Plain `nbgrader autograde` over the first lab's submission with wrong answers and an edited test
+    cell, in a copy of the nbgrader course folder that `course grade` made (nbgrader generated the lab
+    there). One lab is enough: it checks course grade's pipeline, which is the same for every lab."""
+    lab, *_, (submissions, out) = class_runs[PLAIN_LAB]
     return autograde(lab, {"wrong1": submissions["wrong1"]}, tmp_path_factory.mktemp(f"{lab.name}-plain"), generated=out)
 
 
@@ -159,8 +199,21 @@ def test_only_the_edited_test_cell_is_put_back_and_reported(graded):
 
 
 @pytest.mark.nbgrader
-def test_plain_nbgrader_gives_the_same_grades_and_messages(graded, plain):
-    lab, run, points, wrong, rounds, edited_cell, _ = graded
+def test_solution_runs_quietly_and_shows_what_it_must(graded):
+    """The graded solution: nothing on stderr in any cell, real data, its probes true, its figures shown."""
+    lab, run, *_ = graded
+    expected = EXPECTATIONS[lab.solution.relative_to(ROOT).as_posix()]
+    print(f"{lab.name} solution: {run.solution.seconds:.1f} s in its sandbox; {run.solution.probes}")
+    assert run.solution.text("stderr") == "", "lab cells must not write to stderr (nbgrader fails such cells)"
+    assert "STAND-IN DATA" not in run.solution.text(), "the lab ran on stand-in data"
+    failed = {n: v for n, v in run.solution.probes.items() if n.startswith("check:") and v is not True}
+    assert not failed, "\n".join(f"{name}: got {value!r}" for name, value in failed.items())
+    assert run.solution.count_images() >= expected["min_images"]
+
+
+@pytest.mark.nbgrader
+def test_plain_nbgrader_gives_the_same_grades_and_messages(class_runs, plain):
+    lab, run, points, wrong, rounds, edited_cell, _ = class_runs[PLAIN_LAB]
     assert plain.scores["wrong1"] == run.scores["wrong1"]
     for cell, name in rounds[0].items():
         assert wrong[name]["says"] in plain.shown["wrong1"][grading_cell_of(cell)], name

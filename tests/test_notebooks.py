@@ -1,8 +1,9 @@
-"""Every teaching notebook and every lab solution runs top to bottom and shows what it must.
+"""Every teaching notebook runs top to bottom and shows what it must.
 
 The notebooks are executed once per session, one per CPU side by side (each in its own
 kernel, from a process of its own), and each test then looks at its notebook's run: a small
 Keras notebook uses little more than one core, so two at a time take about half the time.
+Lab solutions have expectations here too, but run where they are graded (tests/test_labs.py).
 """
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ def _run(relpath: str, keep: str):
 def executions(tmp_path_factory):
     """{relpath: Execution or error message} for every notebook that has expectations."""
     _real_data_only()
-    relpaths = [p for p in NOTEBOOKS + SOLUTIONS if p in EXPECTATIONS]
+    relpaths = [p for p in NOTEBOOKS if p in EXPECTATIONS]
     folder = tmp_path_factory.mktemp("executed")
     keeps = [str(folder / (p.replace("/", "__"))) for p in relpaths]
     # spawn: the test process may have imported TensorFlow, which must not be forked
@@ -57,7 +58,7 @@ def test_every_notebook_has_expectations():
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("relpath", NOTEBOOKS + SOLUTIONS)
+@pytest.mark.parametrize("relpath", NOTEBOOKS)
 def test_notebook_runs_and_shows_what_it_must(relpath, executions):
     expected = EXPECTATIONS[relpath]
     execution = executions[relpath]
