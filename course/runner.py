@@ -29,7 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
-MAX_OUTPUT_CHARS = 100_000  # per cell, as JSON; beyond it the outputs are replaced by a note
+# Per cell, as JSON; beyond it the outputs are replaced by a note. A figure is 30-150 kB of PNG
+# (base64), so a cell may show a few; a loop printing every batch may not swell feedback and gradebook.
+MAX_OUTPUT_CHARS = 1_000_000
 MAX_OUTPUTS = 50  # per cell
 MAX_RESTARTS = 3
 

@@ -16,10 +16,10 @@ from helpers._setup import reset_session, setup
 
 __all__ = [
     "setup", "reset_session", "run_mode", "RunMode", "artifacts_dir",
-    "FAST", "OFFLINE", "data", "plots", "callbacks", "tensorboard", "checks",
+    "FAST", "OFFLINE", "data", "plots", "callbacks", "tensorboard", "checks", "tuning",
 ]
 
-_SUBMODULES = {"data", "plots", "callbacks", "tensorboard", "checks"}
+_SUBMODULES = {"data", "plots", "callbacks", "tensorboard", "checks", "tuning"}
 
 
 def __getattr__(name: str):

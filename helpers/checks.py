@@ -28,7 +28,7 @@ __all__ = [
     "CheckFailed", "Credit", "expect", "quiet", "call", "unpack", "expect_type", "expect_compiled",
     "check_array", "check_close", "check_at_least", "check_at_most", "check_probabilities",
     "model_output", "dense_layers", "hidden_activations", "optimizer_settings",
-    "reload_model", "check_same_predictions",
+    "reload_model", "check_same_predictions", "feed_epoch_logs", "feed_batch_logs",
 ]
 
 
@@ -97,6 +97,7 @@ _LIKELY_FIXES = [
      "(one-hot labels need categorical cross-entropy)"),
     ("AttributeError", "has no attribute 'optimizer'", "compile the model before using it"),
     ("", "You must call `compile()`", "compile the model before using it"),
+    ("ValueError", "No step set", "pass `step=` to every tf.summary call"),  # lab04
 ]
 
 
@@ -400,6 +401,20 @@ def check_same_predictions(model, reference, inputs, what: str, reference_what: 
             raise CheckFailed(f"{message}; {fix}." if fix else f"{message}.")
 
 
+def _started_on_probe_model(callback, what: str, learning_rate: float | None = None):
+    """A tiny model the callback sees as `self.model` (compiled with SGD(learning_rate) if given), after on_train_begin."""
+    keras = _keras()
+    expect_type(callback, keras.callbacks.Callback, what, "subclass keras.callbacks.Callback")
+    with quiet():
+        probe = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+        if learning_rate is not None:
+            probe.compile(loss="mse", optimizer=keras.optimizers.SGD(learning_rate=learning_rate))
+    probe.stop_training = False
+    call(callback.set_model, probe, what=f"{what}.set_model()")
+    call(callback.on_train_begin, {}, what=f"{what}.on_train_begin()")
+    return probe
+
+
 def feed_epoch_logs(callback, logs_per_epoch, what: str | None = None) -> int | None:
     """Drive a Keras callback through epochs with the given logs, without training; return when it stopped.
 
@@ -411,14 +426,8 @@ def feed_epoch_logs(callback, logs_per_epoch, what: str | None = None) -> int | 
     `feed_epoch_logs(StopAtTarget("val_loss", 0.5), [{"val_loss": 0.9}, {"val_loss": 0.4}])` is 2.
     `what` names the callback in messages (default: its class name). Introduced in lab03_callbacks.
     """
-    keras = _keras()
     what = what or type(callback).__name__
-    expect_type(callback, keras.callbacks.Callback, what, "subclass keras.callbacks.Callback")
-    with quiet():
-        probe = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
-    probe.stop_training = False
-    call(callback.set_model, probe, what=f"{what}.set_model()")
-    call(callback.on_train_begin, {}, what=f"{what}.on_train_begin()")
+    probe = _started_on_probe_model(callback, what)
     stopped = None
     for epoch, logs in enumerate(logs_per_epoch):
         call(callback.on_epoch_begin, epoch, {}, what=f"{what}.on_epoch_begin()")
@@ -428,3 +437,27 @@ def feed_epoch_logs(callback, logs_per_epoch, what: str | None = None) -> int | 
             break
     call(callback.on_train_end, {}, what=f"{what}.on_train_end()")
     return stopped
+
+
+def feed_batch_logs(callback, logs_per_batch, learning_rate: float = 0.01, what: str | None = None) -> tuple[int | None, object]:
+    """Drive a Keras callback through one epoch of batches with the given logs, without training.
+
+    Like `feed_epoch_logs`, but calls on_train_batch_begin and on_train_batch_end (batch numbers from
+    0) between on_epoch_begin and on_epoch_end, on a tiny probe model compiled with
+    SGD(learning_rate), so that a callback can read and set `self.model.optimizer.learning_rate`.
+    Returns (the number of batches after which the callback set `self.model.stop_training = True`,
+    or None; the probe model). Introduced in lab05_tuning.
+    """
+    what = what or type(callback).__name__
+    probe = _started_on_probe_model(callback, what, learning_rate)
+    call(callback.on_epoch_begin, 0, {}, what=f"{what}.on_epoch_begin()")
+    stopped = None
+    for batch, logs in enumerate(logs_per_batch):
+        call(callback.on_train_batch_begin, batch, {}, what=f"{what}.on_train_batch_begin()")
+        call(callback.on_train_batch_end, batch, dict(logs), what=f"{what}.on_train_batch_end()")
+        if probe.stop_training:
+            stopped = batch + 1
+            break
+    call(callback.on_epoch_end, 0, {}, what=f"{what}.on_epoch_end()")
+    call(callback.on_train_end, {}, what=f"{what}.on_train_end()")
+    return stopped, probe

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from notebook_runs import executions  # noqa: F401  (a session fixture several test modules use)
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -3,8 +3,11 @@
 For every notebook the tests execute, an entry here lists `probes`: Python expressions
 evaluated in the notebook's namespace after its last cell. A probe whose name starts with
 "check:" must be True; the others are numbers the benchmark reports. `min_images` is the
-least number of figures the notebook must display. Adding a notebook or a lab means adding
-its entry here; the tests refuse a notebook without one.
+least number of figures the notebook must display. `repeat` asks for a second, shorter run
+(its cells up to the one tagged `until`, without cells tagged `background`, in a folder of its
+own) whose listed probes must equal the first run's: seeded results must be reproducible.
+Adding a notebook or a lab means adding its entry here; the tests refuse a notebook without one.
+A lab solution's probes are evaluated in its graded run (tests/test_labs.py).
 """
 
 EXPECTATIONS = {
@@ -90,6 +93,71 @@ EXPECTATIONS = {
             "check: the ratio callback logged every epoch": "len(ratio.ratios) == 6",
             "epochs run with early stopping": "epochs_run",
             "restored validation loss": "restored_val_loss",
+        },
+    },
+    "notebooks/04_tensorboard.ipynb": {
+        "min_images": 3,
+        "probes": {
+            "runs folder": "str(LOG_ROOT.resolve())",
+            "hparams folder": "str(sweep_root.resolve())",
+            "check: each run has its own timestamped folder": "len({p.name for p in [callback_run, trap_run, profile_run, custom_run, sweep_root, *rate_runs.values()]}) == 7 and all(p.parent == LOG_ROOT and p.name[:4].isdigit() for p in [callback_run, custom_run, *rate_runs.values()])",
+            "check: the callback logged epoch scalars, weight histograms and the model": "callback_tags['train']['scalars'] == ['epoch_accuracy', 'epoch_learning_rate', 'epoch_loss'] and 'epoch_loss' in callback_tags['validation']['scalars'] and len(callback_tags['train']['histograms']) == 4 and callback_tags['train']['graph_keras_model'] == ['keras'] and [s for s, _ in tb.read_tensors(callback_run / 'train', callback_tags['train']['histograms'][0])] == list(range(EPOCHS))",
+            "check: an update_freq that divides no epoch's end drops epoch_loss": "'batch_loss' in trap_scalars and 'epoch_loss' not in trap_scalars",
+            "check: profiling wrote a trace": "len(profile_files) == 1",
+            "check: both learning-rate runs logged epoch_loss for every epoch": "all(len(losses[part]) == EPOCHS for losses in rate_losses.values() for part in ('train', 'validation'))",
+            "check: the higher learning rate reached a lower loss": "rate_losses[0.1]['train'][-1] < rate_losses[0.01]['train'][-1] - 0.05 and rate_losses[0.1]['validation'][-1] < rate_losses[0.01]['validation'][-1]",
+            "check: the file writer's summaries read back with their tags": "tb.read_tags(custom_run) == {'audio': ['my_audio'], 'histograms': ['my_hist'], 'images': ['my_images'], 'scalars': ['my_scalar'], 'text': ['my_text']}",
+            "check: one scalar and one 50-bucket histogram per step": "[s for s, _ in tb.read_scalars(custom_run)['my_scalar']] == list(range(1, SUMMARY_STEPS + 1)) and len(hist_steps) == SUMMARY_STEPS and hist_steps[0][1].shape == (50, 3) and bool(hist_steps[-1][1][:, 2].sum() == 100)",
+            "check: images, text and audio read back with the right shapes": "len(image_steps) == SUMMARY_STEPS // 10 and [d.shape for d in decoded] == [(28, 28, 1)] * 2 and decoded[1].max() > 200 and text_steps[-1][1].tolist() == [f'The step is {SUMMARY_STEPS}'.encode(), f'Its square is {SUMMARY_STEPS ** 2}'.encode()] and audio_steps[-1][1].shape == (1, 2) and audio_seconds == 0.25 and audio_rate == 48_000",
+            "check: the sweep declared its hyperparameters and metrics": "tb.read_hparams_config(sweep_root) == ({'learning_rate': [0.02, 0.1], 'units': [32.0, 128.0]}, ['val_accuracy', 'epoch_loss'])",
+            "check: the sweep wrote one run per combination with its hparams and metric": "len(sweep_table) == 4 and sorted((h['learning_rate'], h['units']) for h, _ in sweep_table) == [(0.02, 32), (0.02, 128), (0.1, 32), (0.1, 128)] and all(0 < a <= 1 for _, a in sweep_table) and all((run / 'validation').is_dir() for run in sweep_results)",
+            "check: the root holds only this session's runs": "not [p for p in LOG_ROOT.iterdir() if p.name[:19] < session_stamp] and callback_run.exists()",
+            "check: exercise 1 logged the halving rate": "logged_rates == [0.1, 0.05, 0.025]",
+            "check: exercise 2 logged a prediction histogram per epoch": "[s for s, _ in tb.read_tensors(prediction_run / 'validation', 'true_class_probability')] == [0, 1]",
+            "check: exercise 3's callback logged the hparams": "tb.read_hparams(keras_callback_run) == {'learning_rate': 0.1, 'units': 32}",
+            "final training loss, lr 0.01": "rate_losses[0.01]['train'][-1]",
+            "final training loss, lr 0.1": "rate_losses[0.1]['train'][-1]",
+            "best sweep validation accuracy": "sweep_table[0][1]",
+        },
+    },
+    "solutions/lab04_tensorboard/lab04_tensorboard.ipynb": {
+        "min_images": 1,
+        "probes": {
+            "check: both demo runs logged epoch_loss for every epoch": "all(len(demo_losses[rate][part]) == DEMO_EPOCHS for rate in demo_rates for part in ('train', 'validation'))",
+            "check: the demo runs have their own folders under the demo root": "len(set(demo_runs)) == 2 and all(run.parent == demo_root and run.name.endswith(f'lr{rate}') for rate, run in zip(demo_rates, demo_runs))",
+            "check: the larger rate reached a lower loss": "demo_losses[0.05]['validation'][-1] < demo_losses[0.002]['validation'][-1]",
+            "check: the kernel histograms cover every epoch": "all([step for step, _ in demo_histograms[rate]] == list(range(DEMO_EPOCHS)) for rate in demo_rates)",
+            "final validation loss, lr 0.05 (lab)": "demo_losses[0.05]['validation'][-1]",
+            "final validation loss, lr 0.002 (lab)": "demo_losses[0.002]['validation'][-1]",
+        },
+    },
+    "notebooks/05_hyperparameter_tuning.ipynb": {
+        "min_images": 1,
+        "probes": {
+            "check: the space declares every kind of hyperparameter": "{'n_hidden', 'units_0', 'learning_rate', 'activation', 'optimizer', 'dropout'} <= {p.name for p in hp.space} and hp._hps['learning_rate'][0].sampling == 'log'",
+            "check: the random search ran every trial": "len(random_search.oracle.trials) == MAX_TRIALS and all(t.status == 'COMPLETED' for t in random_search.oracle.trials.values())",
+            "check: the best hyperparameters are the best trial's": "bool(best_hp_random == best_trial.hyperparameters.values and best_trial.score == max(t.score for t in random_search.oracle.trials.values()))",
+            "check: get_best_models() drops the optimizer state": "tuner_model_iterations == 0 and any('Skipping variable loading for optimizer' in str(w.message) for w in caught)",
+            "check: get_best_models() has the best trial's weights": "bool(np.isclose(tuner_model_val_accuracy, best_trial.score, atol=1e-3))",
+            "check: the rebuilt model was trained": "best_model_iterations == EPOCHS_FINAL * int(np.ceil(len(X_train_valid) / 32)) and best_test_accuracy > 0.6",
+            "check: TensorBoard logged every trial's hyperparameters and score": "bool(hparams_match)",
+            "check: the HyperModel tuned the batch size and normalization": "{'batch_size', 'normalize'} <= set(hyperband_best) and len(hyperband.oracle.trials) >= 2",
+            "check: Bayesian optimization ran every trial": "len(bayesian.oracle.trials) == BAYES_TRIALS",
+            "check: RandomizedSearchCV tried the candidates": "len(sklearn_search.cv_results_['params']) == CV_ITERATIONS and 0.3 < sklearn_valid_accuracy <= 1",
+            "check: the learning-rate finder grew the rate each batch and stopped on divergence": "bool(np.allclose(rates[1:] / rates[:-1], finder.factor, rtol=1e-4) and np.isclose(rates[0], 1e-5) and len(rates) < steps and not losses[-1] <= 4 * losses.min())",
+            "check: the worker's trials reached the chief's oracle": "len(chief_trials) == DISTRIBUTED['trials'] and all(t['status'] == 'COMPLETED' for t in chief_trials) and [t['trial_id'] for t in chief_trials] == worker_trials and not chief_weights",
+            "best hyperparameters (random search)": "json.dumps(best_hp_random, sort_keys=True)",
+            "random search best validation accuracy": "best_trial.score",
+            "retrained best model test accuracy": "best_test_accuracy",
+        },
+        "repeat": {"until": "random-search-result", "probes": ["best hyperparameters (random search)"]},
+    },
+    "solutions/lab05_tuning/lab05_tuning.ipynb": {
+        "min_images": 1,
+        "probes": {
+            "check: the solution's finder grew the rate each batch": "bool(np.allclose(np.array(demo_finder.rates[1:]) / np.array(demo_finder.rates[:-1]), demo_finder.factor, rtol=1e-4))",
+            "check: the given search found a learning rate that learns": "search.get_best_hyperparameters()[0].values['learning_rate'] == 1e-2",
+            "learning rate at the finder's lowest loss (lab)": "lowest_rate",
         },
     },
 }

@@ -150,3 +150,20 @@ def test_a_sequential_run_on_a_dask_cluster_into_postgresql_gives_the_same_grade
     assert grades_of(again["grades"]) == grades_of(rows.values())
     assert in_postgres == {s: float(row["total"]) for s, row in rows.items()}
     assert not (tmp_path / "again" / "gradebook.db").exists(), "the grades went to PostgreSQL, not SQLite"
+
+
+def test_a_cell_keeps_its_figures_but_not_a_flood_of_output():
+    import base64
+    import os
+
+    from course.runner import MAX_OUTPUTS, _cap_outputs
+
+    figure = {"output_type": "display_data", "metadata": {}, "data": {"image/png": base64.b64encode(os.urandom(110_000)).decode()}}
+    with_figures = {"outputs": [figure, figure]}
+    _cap_outputs(with_figures)
+    assert with_figures["outputs"] == [figure, figure]
+    error = {"output_type": "error", "ename": "CheckFailed", "evalue": "wrong", "traceback": []}
+    flood = {"outputs": [{"output_type": "stream", "name": "stdout", "text": "epoch\n"}] * (MAX_OUTPUTS + 1) + [error]}
+    _cap_outputs(flood)
+    assert len(flood["outputs"]) == 2 and "dropped this cell's outputs" in flood["outputs"][0]["text"]
+    assert flood["outputs"][1] == error, "the error that decides the grade stays"
