@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 __all__ = ["free_port", "start_process", "wait_for", "read_trials"]
@@ -46,8 +47,6 @@ def wait_for(processes: dict[str, subprocess.Popen], timeout: float) -> dict[str
     non-zero exit status, every process is stopped, the failing one's stderr is printed and a
     RuntimeError says which one failed and how.
     """
-    import time
-
     deadline = time.monotonic() + timeout
     failure = None
     for name, process in processes.items():
@@ -72,6 +71,5 @@ def wait_for(processes: dict[str, subprocess.Popen], timeout: float) -> dict[str
 
 def read_trials(project_dir: str | Path) -> list[dict]:
     """The trials keras-tuner's oracle saved in `project_dir` (its trial_*/trial.json files), by trial id."""
-    files = sorted(Path(project_dir).glob("trial_*/trial.json"), key=lambda p: p.parent.name)
-    trials = [json.loads(path.read_text()) for path in files]
+    trials = [json.loads(path.read_text()) for path in Path(project_dir).glob("trial_*/trial.json")]
     return sorted(trials, key=lambda trial: int(trial["trial_id"]) if trial["trial_id"].isdigit() else trial["trial_id"])

@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from notebook_runs import executions  # noqa: F401  (a session fixture several test modules use)
-
-ROOT = Path(__file__).resolve().parents[1]
+from notebook_runs import ROOT, executions  # noqa: F401  (executions: a session fixture several test modules use)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import tensorboard
-from helpers.tuning import free_port
+from helpers.tuning import free_port, start_process
 
 NOTEBOOK = "notebooks/04_tensorboard.ipynb"
 TABS = ("scalars", "histograms", "images", "text", "audio")  # dashboards with a /tags route
@@ -27,9 +27,9 @@ class Server:
     def __init__(self, logdir: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir),
-                                         "--host", "127.0.0.1", "--port", str(self.port)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # its output goes to files (start_process): a pipe nobody reads could fill and stall the server
+        self.process = start_process([sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir),
+                                      "--host", "127.0.0.1", "--port", str(self.port)])
 
     def get(self, route: str, body: dict | None = None):
         data = None if body is None else json.dumps(body).encode()
@@ -42,7 +42,9 @@ class Server:
         deadline, runs = time.monotonic() + seconds, []
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                pytest.fail(f"tensorboard exited with status {self.process.returncode}: {self.process.stderr.read()[-2000:]}")
+                self.process.err_file.seek(0)
+                pytest.fail(f"tensorboard exited with status {self.process.returncode}: "
+                            f"{self.process.err_file.read().decode(errors='replace')[-2000:]}")
             try:
                 runs = self.get("/data/runs")
                 if expected <= set(runs):
@@ -102,7 +104,8 @@ def test_the_hparams_tab_shows_the_sweep(served):
     declared, metrics = tensorboard.read_hparams_config(sweep)
     assert sorted(h["name"] for h in experiment["hparamInfos"]) == sorted(declared)
     assert {m["name"]["tag"] for m in experiment["metricInfos"]} >= set(metrics)
-    sessions = {run.name: tensorboard.read_hparams(run) for run in sweep.iterdir() if run.is_dir() and tensorboard.read_hparams(run)}
+    logged = {run.name: tensorboard.read_hparams(run) for run in sweep.iterdir() if run.is_dir()}
+    sessions = {name: values for name, values in logged.items() if values}
     shown = {g["name"].split("/")[-1]: g["hparams"] for g in groups["sessionGroups"]}
     assert set(sessions) <= set(shown), f"HParams shows {sorted(shown)}, the sweep logged {sorted(sessions)}"
     for name, values in sessions.items():
