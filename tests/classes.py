@@ -3,7 +3,7 @@
 A lab's class: the solution's answers typed into the release (full marks), the untouched
 release (zero), each set of alternative answers (full marks), and the wrong answers, several
 to a submission but at most one per task (each loses exactly its task's points). The lab tests
-grade one such class per lab; the benchmark cycles it to any size.
+grade one such class per lab (`grade_lab_class`); the benchmark cycles it to any size.
 """
 from __future__ import annotations
 
@@ -11,12 +11,20 @@ import copy
 import importlib.util
 import itertools
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
-from conftest import ROOT
+import nbformat
+
+from course.classgrade import Options, grade_class
+from course.execute import Execution, probe_cell, read_probes
+from course.grading import gradebook_scores, max_scores, shown_by_graded_cells
 from course.labs import Lab
 from course.notebooks import read_notebook
 from course.submissions import make_submission, solution_answers
+from expectations import EXPECTATIONS
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # A student who replaced this test cell with `pass`; the grader must put it back and say so.
 EDITED_TEST_CELL = "# GRADED {grade_id}\npass\n"
@@ -79,3 +87,33 @@ def write_submitted(folder: Path, lab: Lab, submissions: dict[str, dict]) -> Pat
         target.parent.mkdir(parents=True)
         target.write_text(json.dumps(notebook), encoding="utf-8")
     return folder
+
+
+@dataclass
+class ClassRun:
+    scores: dict[str, dict[str, float | None]]  # {student: {grade id: score}}; None: a person grades it
+    shown: dict[str, dict[str, str]]  # {student: {grade id: what the graded cell printed or raised}}
+    repairs: dict[str, list[str]]  # {student: what the grader repaired}
+    solution: Execution  # the graded solution notebook, outputs and probe results included
+
+
+def grade_lab_class(lab: Lab, tmp_path_factory):
+    """One `course grade` run over every kind of submission of `lab`; the solution also evaluates the lab's probes.
+
+    Returns (lab, ClassRun, max scores, wrong answers, wrong rounds, edited test cell, (submissions, output folder)).
+    """
+    submissions, rounds, edited_cell = lab_class(lab)
+    probes = EXPECTATIONS[lab.solution.relative_to(ROOT).as_posix()]["probes"]
+    submissions["solution"]["cells"].append(nbformat.v4.new_code_cell(probe_cell(probes)))
+    folder = write_submitted(tmp_path_factory.mktemp(f"{lab.name}-submitted"), lab, submissions)
+    out = tmp_path_factory.mktemp(f"{lab.name}-grading")
+    report = grade_class(lab, folder, out, Options(workers=1, progress=False))
+    assert sorted(report["graded"]) == sorted(submissions), report["not_read"]
+    assert all(e["status"] == "graded" and not e["problems"] for e in report["state"].values()), report["state"]
+    notebooks = {s: out / "autograded" / s / lab.name / f"{lab.name}.ipynb" for s in submissions}
+    solution = Execution(read_notebook(notebooks["solution"]), report["state"]["solution"]["seconds"])
+    solution.probes = read_probes(solution)
+    run = ClassRun(gradebook_scores(out, lab, list(submissions)), {s: shown_by_graded_cells(n) for s, n in notebooks.items()},
+                   {s: e["repairs"] for s, e in report["state"].items()}, solution)
+    _, wrong = lab_answers(lab)
+    return lab, run, max_scores(lab), wrong, rounds, edited_cell, (submissions, out)

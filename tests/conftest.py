@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from notebook_runs import ROOT, executions  # noqa: F401  (executions: a session fixture several test modules use)
+from workload import ROOT, class_runs, executions, workload  # noqa: F401  (session fixtures several test modules use)
 
 
 @pytest.fixture(scope="session", autouse=True)

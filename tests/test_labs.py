@@ -1,7 +1,7 @@
 """Labs: labs/ is exactly nbgrader's release of solutions/, and the labs are graded fairly.
 
 Per lab, one `course grade` run (real nbgrader gradebook, SaveAutoGrades and feedback, sandboxed
-kernels; the labs graded side by side, one per CPU) grades a class made by tests/classes.py: the
+kernels; run with the notebooks in one pool, tests/workload.py) grades a class made by tests/classes.py: the
 solution's answers typed into the release (full marks, check cells silent), the untouched release
 (zero), other correct answers (full marks, silent), and the wrong answers, several to a submission
 but at most one per task (each loses exactly its task's points, or the partial credit the lab
@@ -13,27 +13,20 @@ them, quietly. A lab's alternative and wrong answers live in tests/labs/<lab>.py
 """
 from __future__ import annotations
 
-import os
 import re
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
-import nbformat
 import pytest
 
-from classes import grading_cell_of, lab_answers, lab_class, write_submitted
+from classes import grading_cell_of, lab_answers
 from conftest import ROOT
-from course.classgrade import Options, grade_class
-from course.execute import Execution, probe_cell, read_probes
 from course.config import LABS_DIR
-from course.grading import autograde, gradebook_scores, max_scores, shown_by_graded_cells
-from course.labs import find_labs, graded_cells, lint_lab, release_problems
+from course.grading import autograde, max_scores
+from course.labs import graded_cells, lint_lab, release_problems
 from course.notebooks import read_notebook, source_text
 from expectations import EXPECTATIONS
+from workload import LABS, PLAIN_LAB
 
-LABS = find_labs(ROOT)
 LAB_IDS = [lab.name for lab in LABS]
-PLAIN_LAB = "lab01_mlp"
 
 
 def test_there_are_labs():
@@ -77,55 +70,6 @@ def test_lab_has_enough_graded_tasks(lab):
     missing = [g for g in autograded if g.replace("_tests", "_answer") not in covered]
     assert not missing, f"tests/labs/{lab.name}.py needs a wrong answer for {missing}"
     assert all(answer.get("says") for answer in wrong.values()), "each wrong answer names what the student must be told"
-
-
-@dataclass
-class ClassRun:
-    scores: dict[str, dict[str, float | None]]  # {student: {grade id: score}}; None: a person grades it
-    shown: dict[str, dict[str, str]]  # {student: {grade id: what the graded cell printed or raised}}
-    repairs: dict[str, list[str]]  # {student: what the grader repaired}
-    solution: Execution  # the graded solution notebook, outputs and probe results included
-
-
-def _grade_lab_class(lab, tmp_path_factory):
-    """One `course grade` run over every kind of submission of `lab`; the solution also evaluates the lab's probes."""
-    submissions, rounds, edited_cell = lab_class(lab)
-    probes = EXPECTATIONS[lab.solution.relative_to(ROOT).as_posix()]["probes"]
-    submissions["solution"]["cells"].append(nbformat.v4.new_code_cell(probe_cell(probes)))
-    folder = write_submitted(tmp_path_factory.mktemp(f"{lab.name}-submitted"), lab, submissions)
-    out = tmp_path_factory.mktemp(f"{lab.name}-grading")
-    report = grade_class(lab, folder, out, Options(workers=1, progress=False))
-    assert sorted(report["graded"]) == sorted(submissions), report["not_read"]
-    assert all(e["status"] == "graded" and not e["problems"] for e in report["state"].values()), report["state"]
-    notebooks = {s: out / "autograded" / s / lab.name / f"{lab.name}.ipynb" for s in submissions}
-    solution = Execution(read_notebook(notebooks["solution"]), report["state"]["solution"]["seconds"])
-    solution.probes = read_probes(solution)
-    run = ClassRun(gradebook_scores(out, lab, list(submissions)), {s: shown_by_graded_cells(n) for s, n in notebooks.items()},
-                   {s: e["repairs"] for s, e in report["state"].items()}, solution)
-    _, wrong = lab_answers(lab)
-    return lab, run, max_scores(lab), wrong, rounds, edited_cell, (submissions, out)
-
-
-@pytest.fixture(scope="session")
-def class_runs(request, tmp_path_factory):
-    """The class of every lab the selected tests look at, graded a lab per CPU at a time: while one lab's
-    course grade runs nbgrader's single-threaded steps (generate_assignment, feedback) or its last
-    submission, another lab's kernels use the other core. {lab name: the graded lab, or the exception
-    its run raised}."""
-    wanted = {item.callspec.params["graded"] for item in request.session.items
-              if hasattr(item, "callspec") and "graded" in item.callspec.params}
-    if any("plain" in item.fixturenames for item in request.session.items):
-        wanted.add(PLAIN_LAB)
-
-    def grade(lab):
-        try:
-            return _grade_lab_class(lab, tmp_path_factory)
-        except Exception as err:  # reported by that lab's tests, not by every lab's
-            return err
-
-    labs = [lab for lab in LABS if lab.name in wanted]
-    with ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        return dict(zip([lab.name for lab in labs], pool.map(grade, labs)))
 
 
 @pytest.fixture(params=LAB_IDS)

@@ -1,6 +1,6 @@
 """Every teaching notebook runs top to bottom and shows what it must.
 
-The notebooks are executed once per session (tests/notebook_runs.py), and each test looks at its
+The notebooks are executed once per session (tests/workload.py), and each test looks at its
 notebook's run. Lab solutions have expectations here too, but run where they are graded
 (tests/test_labs.py).
 """
@@ -10,7 +10,7 @@ import pytest
 
 from conftest import ROOT
 from expectations import EXPECTATIONS
-from notebook_runs import NOTEBOOKS, REPEATED
+from workload import NOTEBOOKS, REPEATED
 
 SOLUTIONS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "solutions").glob("*/*.ipynb"))
 

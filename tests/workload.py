@@ -1,0 +1,135 @@
+"""The suite's heavy work, in one pool: the teaching notebooks executed, and each lab's class graded.
+
+Tests of what a notebook shows (tests/test_notebooks.py) or wrote (tests/test_tensorboard_server.py)
+read the `executions` fixture; tests of a lab's grades (tests/test_labs.py) read `class_runs`. Both
+come from one session fixture that runs every job the selected tests need, a job per CPU at a time,
+the longest first: run as two phases, each phase ended with one CPU idle while its last job ran.
+A job's length is its time in the previous run (pytest's cache); on a fresh clone, labs go first
+(a class of seven submissions outlasts any notebook) and later topics before earlier ones.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from classes import ROOT, grade_lab_class
+from course import CourseError
+from course.execute import execute
+from course.labs import find_labs
+from course.notebooks import read_notebook
+from expectations import EXPECTATIONS
+
+NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+REPEATED = [p for p in NOTEBOOKS if "repeat" in EXPECTATIONS.get(p, {})]
+LABS = find_labs(ROOT)
+PLAIN_LAB = "lab01_mlp"  # the lab that plain nbgrader also grades (tests/test_labs.py)
+CACHE_KEY = "course/job-seconds"
+
+
+def real_data_only():
+    """Notebooks' results mean something only on real data: a mirror, or downloads."""
+    if os.environ.get("COURSE_OFFLINE") == "1" and not os.environ.get("COURSE_DATA_DIR"):
+        pytest.skip("offline without a mirror there are only stand-ins: set COURSE_DATA_DIR or allow downloads")
+
+
+def _run(path: str, probes: dict, keep: str):
+    """Execute one notebook (in a worker process); a failure comes back as its message."""
+    try:
+        return execute(Path(path), probes=probes, keep=Path(keep))
+    except CourseError as err:
+        return str(err)
+
+
+def _shortened(relpath: str, folder: Path) -> Path:
+    """The notebook's cells up to the one tagged `until`, without those tagged `background`, in `folder`."""
+    until = EXPECTATIONS[relpath]["repeat"]["until"]
+    notebook = read_notebook(ROOT / relpath)
+    tags = [cell["metadata"].get("tags", []) for cell in notebook["cells"]]
+    end = next((i for i, t in enumerate(tags) if until in t), None)
+    assert end is not None, f"{relpath} has no cell tagged {until!r}"
+    notebook["cells"] = [c for c, t in zip(notebook["cells"][:end + 1], tags) if "background" not in t]
+    path = folder / Path(relpath).name
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    return path
+
+
+def _wanted(session) -> tuple[bool, set[str]]:
+    """(whether any selected test reads the notebooks' runs, the labs whose classes selected tests read)."""
+    items = session.items
+    notebooks = any("executions" in item.fixturenames for item in items)
+    labs = {item.callspec.params["graded"] for item in items if hasattr(item, "callspec") and "graded" in item.callspec.params}
+    if any("plain" in item.fixturenames for item in items):
+        labs.add(PLAIN_LAB)
+    return notebooks, labs
+
+
+def _fresh_clone_order(name: str) -> tuple[bool, int]:
+    """Labs first, then later topics before earlier ones ("lab07_…", "notebooks/07_…" are topic 7)."""
+    return not name.startswith("lab"), -int(re.search(r"(\d\d)_", name).group(1))
+
+
+@pytest.fixture(scope="session")
+def workload(request, tmp_path_factory):
+    """{notebook relpath: Execution or error message, "<relpath> (again)": its shortened second run,
+    lab name: the graded class (tests/classes.py) or the exception its run raised}."""
+    want_notebooks, want_labs = _wanted(request.session)
+    if want_notebooks and os.environ.get("COURSE_OFFLINE") == "1" and not os.environ.get("COURSE_DATA_DIR"):
+        want_notebooks = False  # the `executions` fixture skips, saying why
+    folder = tmp_path_factory.mktemp("executed")
+    notebook_jobs = {}
+    if want_notebooks:
+        notebook_jobs = {p: (str(ROOT / p), EXPECTATIONS[p]["probes"]) for p in NOTEBOOKS if p in EXPECTATIONS}
+        for relpath in REPEATED:
+            again = folder / "again" / Path(relpath).stem
+            again.mkdir(parents=True)
+            names = EXPECTATIONS[relpath]["repeat"]["probes"]
+            notebook_jobs[f"{relpath} (again)"] = (str(_shortened(relpath, again)), {n: EXPECTATIONS[relpath]["probes"][n] for n in names})
+    labs = {lab.name: lab for lab in LABS if lab.name in want_labs}
+
+    cache = getattr(request.config, "cache", None)
+    previous = cache.get(CACHE_KEY, {}) if cache is not None else {}
+    names = sorted([*notebook_jobs, *labs], key=_fresh_clone_order)
+    if previous:  # a job not timed before counts as long; the sort is stable, so ties keep the order above
+        names.sort(key=lambda name: -previous.get(name, float("inf")))
+    seconds: dict[str, float] = {}
+    cpus = os.cpu_count() or 1
+    # spawn: the test process may have imported TensorFlow, which must not be forked
+    with ProcessPoolExecutor(cpus, mp_context=multiprocessing.get_context("spawn")) as processes, ThreadPoolExecutor(cpus) as pool:
+        def job(name):
+            start = time.perf_counter()
+            try:
+                if name in labs:
+                    return grade_lab_class(labs[name], tmp_path_factory)
+                path, probes = notebook_jobs[name]
+                keep = folder / name.replace("/", "__").replace(" ", "_")
+                return processes.submit(_run, path, probes, str(keep)).result()
+            except Exception as err:  # reported by that job's tests, not by every test
+                return err if name in labs else f"{type(err).__name__}: {err}"
+            finally:
+                seconds[name] = round(time.perf_counter() - start, 1)
+
+        results = dict(zip(names, pool.map(job, names)))
+    if cache is not None:
+        cache.set(CACHE_KEY, {**previous, **seconds})
+    return results
+
+
+@pytest.fixture(scope="session")
+def executions(workload):
+    """{relpath: Execution or error message} for every notebook that has expectations, and for each
+    "repeat" entry {relpath + " (again)": its shortened second run, in a folder of its own}."""
+    real_data_only()
+    return {name: run for name, run in workload.items() if name.startswith("notebooks/")}
+
+
+@pytest.fixture(scope="session")
+def class_runs(workload):
+    """{lab name: its graded class, or the exception its run raised} for the labs the selected tests read."""
+    return {name: run for name, run in workload.items() if name.startswith("lab")}
