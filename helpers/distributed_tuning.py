@@ -60,12 +60,15 @@ def main():
             super().on_trial_end(trial)
             self.trained.append(trial.trial_id)
 
-    (X, y), _ = data.load_fashion_mnist()
+    tuner_id = os.environ.get("KERASTUNER_TUNER_ID", "tuner0")
+    try:
+        (X, y), _ = data.load_fashion_mnist()
+    except data.DataError as err:  # one sentence that says what to do, not a traceback
+        raise SystemExit(f"{tuner_id}: {err}") from None
     X = X.astype("float32") / 255.0
     X_valid, y_valid = X[-500:], y[-500:]
     X_train, y_train = X[:-500][: args.samples], y[:-500][: args.samples]
 
-    tuner_id = os.environ.get("KERASTUNER_TUNER_ID", "tuner0")
     tuner = RecordingRandomSearch(build_model, objective="val_accuracy", max_trials=args.trials, seed=42,
                                   overwrite=True, directory=args.folder / tuner_id, project_name=PROJECT)
     tuner.trained = []

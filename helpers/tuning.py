@@ -64,8 +64,11 @@ def wait_for(processes: dict[str, subprocess.Popen], timeout: float) -> dict[str
                 process.kill()
                 process.wait()
         name, what = failure
-        print(f"--- stderr of {name} ---\n{_read(processes[name].err_file)[-3000:]}")
-        raise RuntimeError(f"the {name} process {what}; its stderr is printed above.")
+        stderr = _read(processes[name].err_file)
+        print(f"--- stderr of {name} ---\n{stderr[-3000:]}")
+        last = next((line for line in reversed(stderr.splitlines()) if line.strip()), "")
+        raise RuntimeError(f"the {name} process {what}" + (f"; its last words: {last.strip()}" if last else "")
+                           + " (its stderr is printed above).")
     return {name: _read(process.out_file) for name, process in processes.items()}
 
 

@@ -89,6 +89,16 @@ def write_submitted(folder: Path, lab: Lab, submissions: dict[str, dict]) -> Pat
     return folder
 
 
+class MissingData(Exception):
+    """The lab's data could not be had (no mirror, no internet): its grades would mean nothing."""
+
+
+def data_error(notebook: dict) -> str | None:
+    """What the first cell that could not load its data said (a helpers.data DataError), if one did."""
+    return next((output["evalue"] for cell in notebook["cells"] for output in cell.get("outputs", [])
+                 if output.get("output_type") == "error" and output.get("ename") == "DataError"), None)
+
+
 @dataclass
 class ClassRun:
     scores: dict[str, dict[str, float | None]]  # {student: {grade id: score}}; None: a person grades it
@@ -112,6 +122,9 @@ def grade_lab_class(lab: Lab, tmp_path_factory):
     assert all(e["status"] == "graded" and not e["problems"] for e in report["state"].values()), report["state"]
     notebooks = {s: out / "autograded" / s / lab.name / f"{lab.name}.ipynb" for s in submissions}
     solution = Execution(read_notebook(notebooks["solution"]), report["state"]["solution"]["seconds"])
+    missing = data_error(solution.notebook)
+    if missing:
+        raise MissingData(f"{lab.name} could not be graded: {missing}")
     solution.probes = read_probes(solution)
     run = ClassRun(gradebook_scores(out, lab, list(submissions)), {s: shown_by_graded_cells(n) for s, n in notebooks.items()},
                    {s: e["repairs"] for s, e in report["state"].items()}, solution)

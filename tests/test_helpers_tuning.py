@@ -28,7 +28,7 @@ def test_wait_for_returns_stdout_and_keeps_stderr_away(capfd):
 
 def test_wait_for_a_failing_process_shows_its_stderr_and_raises(capsys):
     processes = {"bad": tuning.start_process([sys.executable, "-c", "import sys; sys.exit('it broke')"])}
-    with pytest.raises(RuntimeError, match="the bad process ended with exit status 1"):
+    with pytest.raises(RuntimeError, match="the bad process ended with exit status 1; its last words: it broke"):
         tuning.wait_for(processes, timeout=60)
     assert "it broke" in capsys.readouterr().out
 

@@ -67,7 +67,7 @@ class Server:
 def served(executions):
     execution = executions[NOTEBOOK]
     if isinstance(execution, str):
-        pytest.fail(f"{NOTEBOOK} did not run: {execution}")
+        pytest.fail(f"{NOTEBOOK} did not run: {execution}", pytrace=False)
     root, sweep = Path(execution.probes["runs folder"]), Path(execution.probes["hparams folder"])
     runs = {run.relative_to(root).as_posix(): run for run in tensorboard.run_folders(root)}
     assert runs, f"the notebook logged nothing under {root}"
