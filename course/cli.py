@@ -15,6 +15,8 @@ EXAMPLES = """examples:
   course labs check              verify labs/ is exactly what nbgrader generates now
   course grade lab01_mlp downloads.zip --workers 2
                                  grade a class: grading/lab01_mlp/grades.csv, feedback/, gradebook
+  course site build              the course as a website, executed in fast mode: build/site/index.html
+  course site build --full       the version to publish: every notebook in full mode
 """
 
 
@@ -78,6 +80,17 @@ def _grade(args) -> int:
     return 0
 
 
+def _site(args) -> int:
+    from course.config import repo_root
+    from course.site import build_site
+
+    root = repo_root()
+    out = Path(args.out or root / "build" / "site")
+    home = build_site(root, out, fast=not args.full)
+    print(f"site: {home} (serve it with: python -m http.server -d {out})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="course", description="Instructor tools for the Keras course.",
                                    epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -111,6 +124,12 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--cold-kernels", action="store_true",
                        help="start each kernel from scratch instead of forking it from a sandboxed process that already imported TensorFlow")
     grade.set_defaults(run=_grade)
+
+    site = commands.add_parser("site", help="the course as a static website").add_subparsers(dest="action", required=True)
+    build = site.add_parser("build", help="execute every notebook and lab release (cached by content) and build the site")
+    build.add_argument("--full", action="store_true", help="execute in full mode, the version to publish (default: fast mode, said on every page)")
+    build.add_argument("--out", help="output folder (default: build/site, git-ignored)")
+    build.set_defaults(run=_site)
     return main
 
 

@@ -63,10 +63,11 @@ def _with_overrides(nb: dict, overrides: dict[str, object]) -> dict:
 
 
 def execute(path: Path, overrides: dict | None = None, probes: dict[str, str] | None = None,
-            timeout: int = 900, keep: Path | None = None) -> Execution:
+            timeout: int = 900, keep: Path | None = None, allow_errors: bool = False) -> Execution:
     """Execute the notebook at `path` in its own folder; raise CourseError naming the failing cell.
 
-    The executed copy is written to `keep` (if given) before any error is raised.
+    The executed copy is written to `keep` (if given) before any error is raised. With
+    `allow_errors`, every cell runs and errors stay in the outputs (a lab's student version).
     """
     import nbformat
     from nbclient import NotebookClient
@@ -76,7 +77,9 @@ def execute(path: Path, overrides: dict | None = None, probes: dict[str, str] | 
     nb = _with_overrides(nb, overrides or {})
     if probes:
         nb.cells.append(nbformat.v4.new_code_cell(probe_cell(probes)))
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    # log_level: the kernel's own start-up notices (e.g. that it talks TCP on loopback) are not the notebook's
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=allow_errors,
+                            extra_arguments=["--IPKernelApp.log_level=ERROR"],
                             resources={"metadata": {"path": str(Path(path).parent)}})
     start = time.perf_counter()
     try:

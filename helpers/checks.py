@@ -1,6 +1,7 @@
 """Checks for lab test cells: each failure is one sentence saying what is wrong and what to do.
 
 The lab conventions every test cell follows (introduced in solutions/lab01_mlp):
+
 - call student code only through `checks.call(function, ...)`: it runs quietly (nothing on
   stdout or stderr, so no progress bars and no warnings that nbgrader would score as a
   failure) and turns any exception into one sentence naming the function, the error and the

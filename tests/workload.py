@@ -1,8 +1,9 @@
-"""The suite's heavy work, in one pool: the teaching notebooks executed, and each lab's class graded.
+"""The suite's heavy work, in one pool: the teaching notebooks executed, each lab's class graded, and
+each lab's student version executed for the site.
 
 Tests of what a notebook shows (tests/test_notebooks.py) or wrote (tests/test_tensorboard_server.py)
-read the `executions` fixture; tests of a lab's grades (tests/test_labs.py) read `class_runs`. Both
-come from one session fixture that runs every job the selected tests need, a job per CPU at a time,
+read the `executions` fixture; tests of a lab's grades (tests/test_labs.py) read `class_runs`; the
+site's tests (tests/test_site.py) read `executions` and `release_runs`. All come from one session fixture that runs every job the selected tests need, a job per CPU at a time,
 the longest first: run as two phases, each phase ended with one CPU idle while its last job ran.
 A job's length is its time in the previous run (pytest's cache); on a fresh clone, labs go first
 (a class of seven submissions outlasts any notebook) and later topics before earlier ones.
@@ -47,6 +48,16 @@ def _run(path: str, probes: dict, keep: str):
         return str(err)
 
 
+def _run_release(relpath: str):
+    """Execute one lab's student version as the site shows it (in a worker process); a failure comes back as its message."""
+    from course.site import execute_page
+
+    try:
+        return execute_page(ROOT, relpath)
+    except CourseError as err:
+        return str(err)
+
+
 def _shortened(relpath: str, folder: Path) -> Path:
     """The notebook's cells up to the one tagged `until`, without those tagged `background`, in `folder`."""
     until = EXPECTATIONS[relpath]["repeat"]["until"]
@@ -60,28 +71,31 @@ def _shortened(relpath: str, folder: Path) -> Path:
     return path
 
 
-def _wanted(session) -> tuple[bool, set[str]]:
-    """(whether any selected test reads the notebooks' runs, the labs whose classes selected tests read)."""
+def _wanted(session) -> tuple[bool, bool, set[str]]:
+    """Whether any selected test reads the notebooks' runs, or the releases' runs; the labs whose classes selected tests read."""
     items = session.items
     notebooks = any("executions" in item.fixturenames for item in items)
+    releases = any("release_runs" in item.fixturenames for item in items)
     labs = {item.callspec.params["graded"] for item in items if hasattr(item, "callspec") and "graded" in item.callspec.params}
     if any("plain" in item.fixturenames for item in items):
         labs.add(PLAIN_LAB)
-    return notebooks, labs
+    return notebooks, releases, labs
 
 
-def _fresh_clone_order(name: str) -> tuple[bool, int]:
-    """Labs first, then later topics before earlier ones ("lab07_…", "notebooks/07_…" are topic 7)."""
-    return not name.startswith("lab"), -int(re.search(r"(\d\d)_", name).group(1))
+def _fresh_clone_order(name: str) -> tuple[int, int]:
+    """Lab classes, then notebooks, then the short release runs; later topics before earlier ones
+    ("lab07_…", "notebooks/07_…" and "labs/lab07_…" are topic 7)."""
+    kind = 2 if name.startswith("labs/") else 0 if name.startswith("lab") else 1
+    return kind, -int(re.search(r"(\d\d)_", name).group(1))
 
 
 @pytest.fixture(scope="session")
 def workload(request, tmp_path_factory):
     """{notebook relpath: Execution or error message, "<relpath> (again)": its shortened second run,
     lab name: the graded class (tests/classes.py) or the exception its run raised}."""
-    want_notebooks, want_labs = _wanted(request.session)
-    if want_notebooks and os.environ.get("COURSE_OFFLINE") == "1" and not os.environ.get("COURSE_DATA_DIR"):
-        want_notebooks = False  # the `executions` fixture skips, saying why
+    want_notebooks, want_releases, want_labs = _wanted(request.session)
+    if os.environ.get("COURSE_OFFLINE") == "1" and not os.environ.get("COURSE_DATA_DIR"):
+        want_notebooks = want_releases = False  # their fixtures skip, saying why
     folder = tmp_path_factory.mktemp("executed")
     notebook_jobs = {}
     if want_notebooks:
@@ -92,10 +106,11 @@ def workload(request, tmp_path_factory):
             names = EXPECTATIONS[relpath]["repeat"]["probes"]
             notebook_jobs[f"{relpath} (again)"] = (str(_shortened(relpath, again)), {n: EXPECTATIONS[relpath]["probes"][n] for n in names})
     labs = {lab.name: lab for lab in LABS if lab.name in want_labs}
+    releases = [lab.release_relpath for lab in LABS] if want_releases else []
 
     cache = getattr(request.config, "cache", None)
     previous = cache.get(CACHE_KEY, {}) if cache is not None else {}
-    names = sorted([*notebook_jobs, *labs], key=_fresh_clone_order)
+    names = sorted([*notebook_jobs, *labs, *releases], key=_fresh_clone_order)
     if previous:  # a job not timed before counts as long; the sort is stable, so ties keep the order above
         names.sort(key=lambda name: -previous.get(name, float("inf")))
     seconds: dict[str, float] = {}
@@ -107,6 +122,8 @@ def workload(request, tmp_path_factory):
             try:
                 if name in labs:
                     return grade_lab_class(labs[name], tmp_path_factory)
+                if name in releases:
+                    return processes.submit(_run_release, name).result()
                 path, probes = notebook_jobs[name]
                 keep = folder / name.replace("/", "__").replace(" ", "_")
                 return processes.submit(_run, path, probes, str(keep)).result()
@@ -130,6 +147,13 @@ def executions(workload):
 
 
 @pytest.fixture(scope="session")
+def release_runs(workload):
+    """{"labs/<lab>/<lab>.ipynb": the executed student version (a notebook dict) or the error message}."""
+    real_data_only()
+    return {name: run for name, run in workload.items() if name.startswith("labs/")}
+
+
+@pytest.fixture(scope="session")
 def class_runs(workload):
     """{lab name: its graded class, or the exception its run raised} for the labs the selected tests read."""
-    return {name: run for name, run in workload.items() if name.startswith("lab")}
+    return {name: run for name, run in workload.items() if name.startswith("lab") and not name.startswith("labs/")}
