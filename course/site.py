@@ -225,9 +225,9 @@ def build_site(root: Path, out: Path, fast: bool = True, executed: dict | None =
                                           .replace("{{COURSE_HELP}}", course_help()), encoding="utf-8")
 
     env = {**os.environ, "COURSE_SITE_REPO": GITHUB_REPO, "COURSE_SITE_BRANCH": BRANCH, "PYTHONPATH": str(root)}
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(stage), str(out)],
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", "--keep-going", "-d", str(stage / ".doctrees"), str(stage), str(out)],
                           capture_output=True, text=True, env=env)
-    if done.returncode != 0:
+    if done.returncode != 0:  # -W: a warning, such as a link to a page that does not exist, fails the build
         raise CourseError(f"Sphinx could not build the site: {(done.stderr or done.stdout).strip()[-2000:]}")
     for line in done.stderr.splitlines():
         log(f"sphinx: {line}")
