@@ -9,7 +9,7 @@ import numpy as np
 
 from helpers._env import artifacts_dir
 
-__all__ = ["history_dict", "plot_learning_curves", "LearningCurves", "show_images", "plot_confusion_matrix",
+__all__ = ["history_dict", "plot_learning_curves", "LearningCurves", "smooth", "show_images", "plot_confusion_matrix",
            "plot_decision_regions", "save_fig"]
 
 
@@ -69,17 +69,27 @@ class LearningCurves:
         self.metric = metric
         self.colors: dict[str, str] = {}
 
-    def plot(self, runs: dict, metric: str | None = None, log_epochs: bool = False, ax=None):
+    def plot(self, runs: dict, metric: str | None = None, log_epochs: bool = False, ax=None,
+             smoothing_std: float | None = None):
+        """Draw each run's training (solid) and validation (dashed) curve of `metric` on `ax`.
+
+        `log_epochs` puts the epochs on a log scale (long runs whose interesting part is early);
+        `smoothing_std` smooths each curve with `smooth` (a Gaussian of that many epochs).
+        """
         metric = metric or self.metric
         ax = ax or plt.gca()
         cycle = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+
+        def curve(values):
+            return smooth(values, smoothing_std) if smoothing_std else values
+
         for name, history in runs.items():
             logs = history_dict(history)
             color = self.colors.setdefault(name, cycle[len(self.colors) % len(cycle)])
             epochs = np.arange(1, len(logs[metric]) + 1)
-            ax.plot(epochs, logs[metric], "-", color=color, label=f"{name} training")
+            ax.plot(epochs, curve(logs[metric]), "-", color=color, label=f"{name} training")
             if f"val_{metric}" in logs:
-                ax.plot(epochs, logs[f"val_{metric}"], "--", color=color, label=f"{name} validation")
+                ax.plot(epochs, curve(logs[f"val_{metric}"]), "--", color=color, label=f"{name} validation")
         if log_epochs:
             ax.set_xscale("log")
         else:
@@ -88,6 +98,24 @@ class LearningCurves:
         ax.set_ylabel(metric)
         ax.legend()
         return ax
+
+
+def smooth(values, std: float) -> np.ndarray:
+    """`values` smoothed by a Gaussian kernel `std` points wide; as long as `values`, the ends not pulled down.
+
+    Each point becomes a weighted mean of its neighbours, the weights normalised where the kernel
+    runs past either end, so a flat curve stays flat. For noisy learning curves of many epochs
+    (tensorflow_docs' HistoryPlotter smooths the same way). Introduced in topic 6.
+    """
+    values = np.asarray(values, dtype=float)
+    if std <= 0 or len(values) < 2:
+        return values.copy()
+    half = int(np.ceil(3 * std))
+    kernel = np.exp(-0.5 * (np.arange(-half, half + 1) / std) ** 2)
+    centre = slice(half, half + len(values))  # the "full" convolution, cut back to the input's positions
+    smoothed = np.convolve(values, kernel, mode="full")[centre]
+    weights = np.convolve(np.ones_like(values), kernel, mode="full")[centre]
+    return smoothed / weights
 
 
 def show_images(images, labels=None, class_names=None, predictions=None, n_cols: int = 8, size: float = 1.4):
