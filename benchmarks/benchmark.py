@@ -6,6 +6,9 @@
                                                      # notebooks in full mode, with their results
     python benchmarks/benchmark.py --class-size 40   # only: a class of Lab 1 graded by plain
                                                      # nbgrader and by `course grade --workers 2`
+    python benchmarks/benchmark.py --skip-suite --only 06 --only lab06
+                                                     # only the notebooks and labs whose paths contain
+                                                     # one of these words
 
 Set COURSE_DATA_DIR (and COURSE_OFFLINE=1) as for the tests. Results are printed and saved
 as JSON in benchmarks/results/. This is a measurement, not a test: nothing here fails on time.
@@ -36,8 +39,15 @@ from classes import cycled_class, write_submitted  # noqa: E402
 from expectations import EXPECTATIONS  # noqa: E402
 
 
+ONLY: list[str] = []  # --only: words that the timed notebooks' paths and labs' names must contain one of
+
+
+def selected(name: str) -> bool:
+    return not ONLY or any(word in name for word in ONLY)
+
+
 def notebooks() -> list[str]:
-    return [p for p in EXPECTATIONS if (ROOT / p).is_file()]
+    return [p for p in EXPECTATIONS if (ROOT / p).is_file() and selected(p)]
 
 
 def time_suite() -> float:
@@ -63,7 +73,7 @@ def time_notebooks(overrides: dict) -> dict:
 def time_grading(copies: int) -> dict:
     """nbgrader autograde seconds per submission: one nbgrader process, then one per CPU."""
     results = {}
-    for lab in find_labs(ROOT):
+    for lab in (lab for lab in find_labs(ROOT) if selected(lab.name)):
         submission = make_submission(lab, solution_answers(lab))
         for workers in sorted({1, os.cpu_count() or 1}):
             with tempfile.TemporaryDirectory() as tmp:
@@ -121,7 +131,10 @@ def main() -> None:
     parser.add_argument("--class-size", type=int, metavar="N",
                         help="only grade a generated class of N Lab 1 submissions: plain nbgrader, then course grade")
     parser.add_argument("--workers", type=int, default=2, help="course grade workers for --class-size (default 2)")
+    parser.add_argument("--only", action="append", default=[], metavar="WORD",
+                        help="time only the notebooks and labs whose path or name contains WORD (repeatable)")
     args = parser.parse_args()
+    ONLY.extend(args.only)
     overrides = {k: ast.literal_eval(v) for k, v in (item.split("=", 1) for item in args.set)}
 
     report = {"when": dt.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),

@@ -58,8 +58,8 @@ def test_every_page_is_built_from_this_sessions_runs_and_says_fast_mode(site):
     assert "fast mode" in (site_dir / "index.html").read_text(encoding="utf-8")
     for relpath in PAGES:
         html = html_of(site_dir, relpath)
-        assert "fast mode" in html and "Open in Colab" in html, relpath
-        assert "Download this" in html, relpath
+        assert "fast mode" in html, f"{relpath} does not say how it was executed"
+        assert "colab.research.google.com/github/" in html and "colab-badge.svg" in html, f"{relpath} lost its Colab badge"
 
 
 def test_each_page_offers_its_clean_notebook(site):
