@@ -71,7 +71,7 @@ def execute(path: Path, overrides: dict | None = None, probes: dict[str, str] | 
     """
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     nb = nbformat.reads(json.dumps(read_notebook(path)), as_version=4)  # joins list sources
     nb = _with_overrides(nb, overrides or {})
@@ -85,17 +85,25 @@ def execute(path: Path, overrides: dict | None = None, probes: dict[str, str] | 
     try:
         client.execute()
         error = None
-    except CellExecutionError as err:
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as err:  # a cell raised, ran too long, or killed its kernel
         error = err
     seconds = time.perf_counter() - start
     if keep is not None:
         keep.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, keep)
     if error is not None:
-        failing, output = next(((i, o) for i, c in enumerate(nb.cells) for o in c.get("outputs", [])
-                                if o.get("output_type") == "error"), (None, {}))
+        code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        if isinstance(error, DeadKernelError):  # no output says so: the cell that was running has no count yet
+            failing = next((i for i in code if not nb.cells[i].get("execution_count")), None)
+            reason = "the kernel died (the code exited, or the machine ran out of memory)"
+        elif isinstance(error, CellTimeoutError):
+            failing = max((i for i in code if nb.cells[i].get("execution_count")), default=None)
+            reason = f"the cell ran past the {timeout} s limit"
+        else:
+            failing, output = next(((i, o) for i, c in enumerate(nb.cells) for o in c.get("outputs", [])
+                                    if o.get("output_type") == "error"), (None, {}))
+            reason = f"{output.get('ename', type(error).__name__)}: {output.get('evalue', error)}"
         first_line = source_text(nb.cells[failing]).splitlines()[0] if failing is not None else "?"
-        reason = f"{output.get('ename', type(error).__name__)}: {output.get('evalue', error)}"
         raise CourseError(f"{path} failed in cell {failing} ({first_line!r}): {reason}"
                           + (f"; executed copy: {keep}" if keep else ""))
     execution = Execution(json.loads(nbformat.writes(nb)), seconds)

@@ -77,6 +77,13 @@ def test_execute_failure_names_the_cell_and_keeps_the_executed_copy(tmp_path):
     assert (tmp_path / "kept.ipynb").is_file()
 
 
+@pytest.mark.parametrize("source, reason", [("import os\nos._exit(1)", "the kernel died"), ("import time\ntime.sleep(30)", "ran past the 3 s limit")])
+def test_execute_names_the_cell_that_killed_its_kernel_or_ran_too_long(tmp_path, source, reason):
+    path = _notebook(tmp_path, "x = 1", f"# second cell\n{source}", "y = 2")
+    with pytest.raises(CourseError, match=rf"failed in cell 1 \('# second cell'\): .*{reason}"):
+        execute(path, timeout=3)
+
+
 def test_markers_and_lint(tmp_path):
     assert marker_of({"source": "# GRADED lab01_q1_answer\ndef f(): pass"}) == "lab01_q1_answer"
     assert marker_of({"source": "<!-- GRADED lab01_q6_answer -->\ntext"}) == "lab01_q6_answer"
