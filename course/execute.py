@@ -93,8 +93,8 @@ def execute(path: Path, overrides: dict | None = None, probes: dict[str, str] | 
         nbformat.write(nb, keep)
     if error is not None:
         code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-        if isinstance(error, DeadKernelError):  # no output says so: the cell that was running has no count yet
-            failing = next((i for i in code if not nb.cells[i].get("execution_count")), None)
+        if isinstance(error, DeadKernelError):  # no output says so: the first cell whose reply never came
+            failing = next((i for i in code if "shell.execute_reply" not in nb.cells[i].metadata.get("execution", {})), None)
             reason = "the kernel died (the code exited, or the machine ran out of memory)"
         elif isinstance(error, CellTimeoutError):
             failing = max((i for i in code if nb.cells[i].get("execution_count")), default=None)
