@@ -129,8 +129,8 @@ def _local_badges(text: str, depth: int) -> str:
     return text.replace(COLAB_BADGE, "../" * depth + LOCAL_BADGE)
 
 
-def stage_page(notebook: dict, relpath: str, stage: Path, fast: bool, built: str) -> Path:
-    """Write the executed page into `stage` with its mode note and download link; return where its clean copy goes."""
+def stage_page(notebook: dict, root: Path, relpath: str, stage: Path, fast: bool, built: str) -> None:
+    """Write the executed page into `stage` with its mode note and download link, and its clean copy beside."""
     import nbformat
 
     depth = relpath.count("/")
@@ -153,7 +153,7 @@ def stage_page(notebook: dict, relpath: str, stage: Path, fast: bool, built: str
     target.write_text(json.dumps(notebook, ensure_ascii=False), encoding="utf-8")
     clean = stage / DOWNLOADS / relpath
     clean.parent.mkdir(parents=True, exist_ok=True)
-    return clean
+    shutil.copy2(root / relpath, clean)
 
 
 def readme_section(readme: str, heading: str) -> str:
@@ -203,8 +203,7 @@ def build_site(root: Path, out: Path, fast: bool = True, executed: dict | None =
         relpaths = pages(root)
         for relpath in relpaths:
             notebook, origin = executed_page(root, relpath, cache_dir, executed)
-            clean = stage_page(notebook, relpath, stage, fast, built)
-            shutil.copy2(root / relpath, clean)
+            stage_page(notebook, root, relpath, stage, fast, built)
             log(f"{relpath}: {origin}")
     finally:
         os.environ.pop("COURSE_FAST", None)

@@ -93,10 +93,9 @@ class MissingData(Exception):
     """The lab's data could not be had (no mirror, no internet): its grades would mean nothing."""
 
 
-def data_error(notebook: dict) -> str | None:
+def data_error(run: Execution) -> str | None:
     """What the first cell that could not load its data said (a helpers.data DataError), if one did."""
-    return next((output["evalue"] for cell in notebook["cells"] for output in cell.get("outputs", [])
-                 if output.get("output_type") == "error" and output.get("ename") == "DataError"), None)
+    return next((output["evalue"] for output in run.outputs("error") if output.get("ename") == "DataError"), None)
 
 
 @dataclass
@@ -122,7 +121,7 @@ def grade_lab_class(lab: Lab, tmp_path_factory):
     assert all(e["status"] == "graded" and not e["problems"] for e in report["state"].values()), report["state"]
     notebooks = {s: out / "autograded" / s / lab.name / f"{lab.name}.ipynb" for s in submissions}
     solution = Execution(read_notebook(notebooks["solution"]), report["state"]["solution"]["seconds"])
-    missing = data_error(solution.notebook)
+    missing = data_error(solution)
     if missing:
         raise MissingData(f"{lab.name} could not be graded: {missing}")
     solution.probes = read_probes(solution)

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 
 import pytest
 
 from helpers import tuning
+from workload import offline_without_mirror
 
 TRIALS = 3
 
@@ -15,7 +15,7 @@ TRIALS = 3
 @pytest.fixture(scope="module")
 def search(tmp_path_factory):
     """Run the module as a chief and one worker (tuner id "tuner0") on 127.0.0.1; return (folder, their stdout)."""
-    if os.environ.get("COURSE_OFFLINE") == "1" and not os.environ.get("COURSE_DATA_DIR"):
+    if offline_without_mirror():
         pytest.skip("offline without a mirror there is no Fashion-MNIST: set COURSE_DATA_DIR or allow downloads")
     folder = tmp_path_factory.mktemp("distributed")
     address = {"KERASTUNER_ORACLE_IP": "127.0.0.1", "KERASTUNER_ORACLE_PORT": str(tuning.free_port()), "COURSE_FAST": "1"}

@@ -25,18 +25,25 @@ from course import CourseError
 from course.execute import execute
 from course.labs import find_labs
 from course.notebooks import read_notebook
+from course.site import execute_page, is_release, pages
 from expectations import EXPECTATIONS
 
-NOTEBOOKS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+NOTEBOOKS = [p for p in pages(ROOT) if not is_release(p)]
+RELEASES = [p for p in pages(ROOT) if is_release(p)]
 REPEATED = [p for p in NOTEBOOKS if "repeat" in EXPECTATIONS.get(p, {})]
 LABS = find_labs(ROOT)
 PLAIN_LAB = "lab01_mlp"  # the lab that plain nbgrader also grades (tests/test_labs.py)
 CACHE_KEY = "course/job-seconds"
 
 
+def offline_without_mirror() -> bool:
+    """COURSE_OFFLINE=1 and no COURSE_DATA_DIR: the loaders can give only stand-ins."""
+    return os.environ.get("COURSE_OFFLINE") == "1" and not os.environ.get("COURSE_DATA_DIR")
+
+
 def real_data_only():
     """Notebooks' results mean something only on real data: a mirror, or downloads."""
-    if os.environ.get("COURSE_OFFLINE") == "1" and not os.environ.get("COURSE_DATA_DIR"):
+    if offline_without_mirror():
         pytest.skip("offline without a mirror there are only stand-ins: set COURSE_DATA_DIR or allow downloads")
 
 
@@ -50,8 +57,6 @@ def _run(path: str, probes: dict, keep: str):
 
 def _run_release(relpath: str):
     """Execute one lab's student version as the site shows it (in a worker process); a failure comes back as its message."""
-    from course.site import execute_page
-
     try:
         return execute_page(ROOT, relpath)
     except CourseError as err:
@@ -94,7 +99,7 @@ def workload(request, tmp_path_factory):
     """{notebook relpath: Execution or error message, "<relpath> (again)": its shortened second run,
     lab name: the graded class (tests/classes.py) or the exception its run raised}."""
     want_notebooks, want_releases, want_labs = _wanted(request.session)
-    if os.environ.get("COURSE_OFFLINE") == "1" and not os.environ.get("COURSE_DATA_DIR"):
+    if offline_without_mirror():
         want_notebooks = want_releases = False  # their fixtures skip, saying why
     folder = tmp_path_factory.mktemp("executed")
     notebook_jobs = {}
@@ -106,7 +111,7 @@ def workload(request, tmp_path_factory):
             names = EXPECTATIONS[relpath]["repeat"]["probes"]
             notebook_jobs[f"{relpath} (again)"] = (str(_shortened(relpath, again)), {n: EXPECTATIONS[relpath]["probes"][n] for n in names})
     labs = {lab.name: lab for lab in LABS if lab.name in want_labs}
-    releases = [lab.release_relpath for lab in LABS] if want_releases else []
+    releases = RELEASES if want_releases else []
 
     cache = getattr(request.config, "cache", None)
     previous = cache.get(CACHE_KEY, {}) if cache is not None else {}
