@@ -6,6 +6,9 @@
                                                      # notebooks in full mode, with their results
     python benchmarks/benchmark.py --class-size 40   # only: a class of Lab 1 graded by plain
                                                      # nbgrader and by `course grade --workers 2`
+    python benchmarks/benchmark.py --corpus --only lab03   # only: the corpus of awkward, broken and hostile
+                                                     # submissions (tests/corpus.py), graded by course grade
+                                                     # and by plain nbgrader, per lab
     python benchmarks/benchmark.py --skip-suite --only 06 --only lab06
                                                      # only the notebooks and labs whose paths contain
                                                      # one of these words
@@ -122,6 +125,52 @@ def time_class_grading(size: int, workers: int, lab_name: str = "lab01_mlp") -> 
     return result
 
 
+def grade_corpus() -> dict:
+    """Every variant of the corpus of each lab: `course grade` (one class) against plain nbgrader (one batch each)."""
+    from corpus import CELL_TIMEOUT, GROUPS, compare, corpus, course_grades, leaked as leaked_in, plain_nbgrader, table, write_downloads
+
+    results = {}
+    for lab in (lab for lab in find_labs(ROOT) if selected(lab.name)):
+        variants = corpus(lab)
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            folder = write_downloads(tmp / "downloads", variants)
+            start = time.perf_counter()
+            report = grade_class(lab, folder, tmp / "course", Options(workers=2, cell_timeout=CELL_TIMEOUT, progress=False))
+            ours_seconds = time.perf_counter() - start
+            grades, notes = course_grades(report, variants)
+            ours = compare(variants, grades, notes)
+            leaked = {p.parent.parent.name for p in (tmp / "course" / "autograded").glob(f"*/{lab.name}/*.ipynb") if leaked_in(p)}
+            start = time.perf_counter()
+            plain = plain_nbgrader(lab, variants, tmp / "plain")
+            plain_seconds = time.perf_counter() - start
+        ours_wrong = {m.variant.student for m in ours} | leaked
+        plain_wrong = {v.student for v in variants if plain[v.student].leaked or plain[v.student].bystander_harmed
+                       or any((plain[v.student].grades.get(t) or 0.0) != points for t, points in v.expected.items())}
+        rows = []
+        for group in GROUPS:
+            members = [v for v in variants if v.group == group]
+            rows.append({"group": group, "variants": len(members),
+                         "course_grade_right": sum(v.student not in ours_wrong for v in members),
+                         "nbgrader_right": sum(v.student not in plain_wrong for v in members),
+                         "nbgrader_batch_aborted": [v.kind for v in members if plain[v.student].aborted]})
+        print(f"\n{lab.name}: {len(variants)} variants; course grade {ours_seconds:.0f} s (one class, 2 workers), "
+              f"plain nbgrader {plain_seconds:.0f} s (one batch per variant)")
+        print(f"{'group':<10} {'variants':>8} {'course grade right':>19} {'nbgrader right':>15}  nbgrader's batch aborted by")
+        for row in rows:
+            print(f"{row['group']:<10} {row['variants']:>8} {row['course_grade_right']:>19} {row['nbgrader_right']:>15}  "
+                  f"{'; '.join(row['nbgrader_batch_aborted']) or '-'}")
+        if ours:
+            print("course grade's mismatches:\n" + table(ours))
+        if leaked:
+            print(f"attacks that worked under course grade: {sorted(leaked)}")
+        print("plain nbgrader got wrong: " + "; ".join(v.kind for v in variants if v.student in plain_wrong))
+        results[lab.name] = {"groups": rows, "course_grade_seconds": round(ours_seconds, 1), "nbgrader_seconds": round(plain_seconds, 1),
+                             "course_grade_mismatches": [(m.variant.kind, m.task, m.expected, m.got, m.why) for m in ours],
+                             "nbgrader_wrong": [v.kind for v in variants if v.student in plain_wrong]}
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-suite", action="store_true", help="do not time the test suite")
@@ -131,6 +180,8 @@ def main() -> None:
     parser.add_argument("--class-size", type=int, metavar="N",
                         help="only grade a generated class of N Lab 1 submissions: plain nbgrader, then course grade")
     parser.add_argument("--workers", type=int, default=2, help="course grade workers for --class-size (default 2)")
+    parser.add_argument("--corpus", action="store_true",
+                        help="only: grade each lab's corpus of awkward submissions with course grade and plain nbgrader")
     parser.add_argument("--only", action="append", default=[], metavar="WORD",
                         help="time only the notebooks and labs whose path or name contains WORD (repeatable)")
     args = parser.parse_args()
@@ -139,7 +190,10 @@ def main() -> None:
 
     report = {"when": dt.datetime.now().isoformat(timespec="seconds"), "python": platform.python_version(),
               "cpus": os.cpu_count(), "data_dir": os.environ.get("COURSE_DATA_DIR")}
-    if args.class_size:
+    if args.corpus:
+        os.environ["COURSE_FAST"] = "1"
+        report["corpus"] = grade_corpus()
+    elif args.class_size:
         os.environ["COURSE_FAST"] = "1"
         report["class_grading"] = time_class_grading(args.class_size, args.workers)
     elif args.full:
@@ -155,7 +209,7 @@ def main() -> None:
         print()
         report["nbgrader"] = time_grading(args.submissions)
 
-    out = ROOT / "benchmarks" / "results" / f"{dt.datetime.now():%Y%m%d-%H%M%S}{'-full' if args.full else '-class' if args.class_size else ''}.json"
+    out = ROOT / "benchmarks" / "results" / f"{dt.datetime.now():%Y%m%d-%H%M%S}{'-full' if args.full else '-class' if args.class_size else '-corpus' if args.corpus else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=1))
     print(f"\nsaved {out.relative_to(ROOT)}")

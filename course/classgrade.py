@@ -195,7 +195,8 @@ def grade_class(lab: Lab, submissions: Path, out: Path, options: Options) -> dic
     state_path.write_text(json.dumps(state, indent=1, ensure_ascii=False), encoding="utf-8")
 
     if entries:
-        run_nbgrader(["generate_feedback", lab.name, "--force"], out)
+        _generate_feedback(lab, out, state, list(entries))
+        state_path.write_text(json.dumps(state, indent=1, ensure_ascii=False), encoding="utf-8")
     grades = write_grades_csv(lab, out, db_url, state)
     summary = write_summary(lab, out, grades)
     return {"graded": sorted(entries), "skipped_unchanged": sorted(set(state) - set(entries)),
@@ -221,6 +222,24 @@ def _save_grades(lab: Lab, out: Path, db_url: str, student: str, notebook: dict,
         gradebook.update_or_create_student(student)
         gradebook.update_or_create_submission(lab.name, student)
     SaveAutoGrades().preprocess(nb, {"nbgrader": {"db_url": db_url, "assignment": lab.name, "notebook": lab.name, "student": student}})
+
+
+def _generate_feedback(lab: Lab, out: Path, state: dict, students: list[str]) -> None:
+    """nbgrader's feedback for the whole class in one run; where that fails, one student at a time,
+    so that a notebook nbconvert cannot render loses only its own feedback (said in its problems)."""
+    try:
+        run_nbgrader(["generate_feedback", lab.name, "--force"], out)
+        return
+    except CourseError:
+        pass
+    for student in students:
+        if not (out / "autograded" / student / lab.name).is_dir():
+            continue
+        try:
+            run_nbgrader(["generate_feedback", lab.name, "--force", "--student", student], out)
+        except CourseError as err:
+            reason = next((line.strip() for line in reversed(str(err).splitlines()) if "Error" in line and "nbgrader" not in line), "see nbgrader's log")
+            state[student].setdefault("problems", []).append(f"no feedback file: nbgrader could not render this notebook ({reason})")
 
 
 def write_grades_csv(lab: Lab, out: Path, db_url: str, state: dict) -> list[dict]:

@@ -78,6 +78,10 @@ def read_any_notebook(data: bytes) -> tuple[dict, list[str]]:
     if crlf:
         notes.append("converted Windows line endings")
     nb.setdefault("metadata", {})["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    if nb["metadata"].pop("widgets", None) is not None:
+        # Outputs are cleared before grading, so the saved widget state is stale; Colab writes it in a form
+        # nbconvert cannot read (no "state" key), which would fail the feedback of the whole class.
+        notes.append("dropped the saved state of interactive widgets (outputs are re-created when the notebook runs)")
     return nb, notes
 
 
