@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from chromium import browser  # noqa: F401  (a session fixture: headless Chromium)
-from workload import ROOT, class_runs, executions, release_runs, workload  # noqa: F401  (session fixtures several test modules use)
+from workload import ROOT, class_runs, corpus_run, executions, release_runs, workload  # noqa: F401  (session fixtures several test modules use)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -580,3 +580,14 @@ def plain_nbgrader(lab: Lab, variants: list[Variant], workdir: Path) -> dict[str
                                                any(leaked(path) for path in (course / "autograded" / variant.student).glob("*/*.ipynb")))
         shutil.rmtree(course, ignore_errors=True)
     return results
+
+
+def grade_corpus_class(lab: Lab, tmp_path_factory, workers: int = 1):
+    """`course grade` over `in_suite(lab)` as one class: (variants, report, output folder)."""
+    from course.classgrade import Options, grade_class
+
+    variants = in_suite(lab)
+    folder = write_downloads(tmp_path_factory.mktemp("corpus-downloads"), variants)
+    out = tmp_path_factory.mktemp("corpus-grading")
+    report = grade_class(lab, folder, out, Options(workers=workers, cell_timeout=CELL_TIMEOUT, progress=False))
+    return variants, report, out

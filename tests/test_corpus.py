@@ -1,29 +1,16 @@
 """`course grade` gets every grade of the awkward, broken and hostile submissions right (tests/corpus.py).
 
 The suite grades one variant of each group of Lab 3 (a cheap lab: about 8 s a submission) and every
-variant that needs no kernel, in one class: each per-task grade must equal the one derived from the
-variant's clean counterpart, no attack may leave its mark in any graded notebook, and the batch
-must go through. `benchmarks/benchmark.py --corpus` grades the whole corpus of every lab.
+variant that needs no kernel, as one class, in a job of the suite's pool (tests/workload.py). Each
+per-task grade must equal the one derived from the variant's clean counterpart, no attack may leave
+its mark in any graded notebook, and the batch must go through. `benchmarks/benchmark.py --corpus` grades the whole corpus of every lab.
 """
 from __future__ import annotations
 
 import pytest
 
-from conftest import ROOT
-from corpus import CELL_TIMEOUT, GROUPS, compare, leaked, course_grades, in_suite, table, write_downloads
-from course.classgrade import Options, grade_class
-from course.labs import find_labs
-
-LAB = find_labs(ROOT, ["lab03_callbacks"])[0]
-
-
-@pytest.fixture(scope="module")
-def corpus_run(tmp_path_factory):
-    variants = in_suite(LAB)
-    folder = write_downloads(tmp_path_factory.mktemp("corpus-downloads"), variants)
-    out = tmp_path_factory.mktemp("corpus-grading")
-    report = grade_class(LAB, folder, out, Options(workers=2, cell_timeout=CELL_TIMEOUT, progress=False))
-    return variants, report, out
+from corpus import GROUPS, compare, course_grades, leaked, table
+from workload import CORPUS_LAB
 
 
 @pytest.mark.nbgrader
@@ -38,7 +25,7 @@ def test_every_variant_gets_the_grade_of_its_clean_counterpart(corpus_run):
 @pytest.mark.nbgrader
 def test_no_attack_leaves_a_mark_and_the_batch_goes_through(corpus_run):
     variants, report, out = corpus_run
-    notebooks = list((out / "autograded").glob(f"*/{LAB.name}/*.ipynb"))
+    notebooks = list((out / "autograded").glob(f"*/{CORPUS_LAB}/*.ipynb"))
     notebook_files = {v.student for v in variants if v.file_name.endswith(".ipynb")}  # graded, or given 0 if unreadable
     assert {p.parent.parent.name for p in notebooks} == notebook_files
     worked = [p.parent.parent.name for p in notebooks if leaked(p)]

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from classes import ROOT, grade_lab_class
+from corpus import grade_corpus_class
 from course import CourseError
 from course.execute import execute
 from course.labs import find_labs
@@ -33,6 +34,8 @@ RELEASES = [p for p in pages(ROOT) if is_release(p)]
 REPEATED = [p for p in NOTEBOOKS if "repeat" in EXPECTATIONS.get(p, {})]
 LABS = find_labs(ROOT)
 PLAIN_LAB = "lab01_mlp"  # the lab that plain nbgrader also grades (tests/test_labs.py)
+CORPUS_LAB = "lab03_callbacks"  # the lab whose corpus the suite grades (tests/test_corpus.py): about 8 s a submission
+CORPUS_JOB = f"corpus of {CORPUS_LAB}"
 CACHE_KEY = "course/job-seconds"
 
 
@@ -77,13 +80,16 @@ def _shortened(relpath: str, folder: Path) -> Path:
 
 
 def _wanted(session) -> tuple[bool, bool, set[str]]:
-    """Whether any selected test reads the notebooks' runs, or the releases' runs; the labs whose classes selected tests read."""
+    """Whether any selected test reads the notebooks' runs, or the releases' runs; the labs whose classes selected tests
+    read, and CORPUS_JOB if one reads the corpus's grading."""
     items = session.items
     notebooks = any("executions" in item.fixturenames for item in items)
     releases = any("release_runs" in item.fixturenames for item in items)
     labs = {item.callspec.params["graded"] for item in items if hasattr(item, "callspec") and "graded" in item.callspec.params}
     if any("plain" in item.fixturenames for item in items):
         labs.add(PLAIN_LAB)
+    if any("corpus_run" in item.fixturenames for item in items):
+        labs.add(CORPUS_JOB)
     return notebooks, releases, labs
 
 
@@ -111,11 +117,12 @@ def workload(request, tmp_path_factory):
             names = EXPECTATIONS[relpath]["repeat"]["probes"]
             notebook_jobs[f"{relpath} (again)"] = (str(_shortened(relpath, again)), {n: EXPECTATIONS[relpath]["probes"][n] for n in names})
     labs = {lab.name: lab for lab in LABS if lab.name in want_labs}
+    corpus = [CORPUS_JOB] if CORPUS_JOB in want_labs else []
     releases = RELEASES if want_releases else []
 
     cache = getattr(request.config, "cache", None)
     previous = cache.get(CACHE_KEY, {}) if cache is not None else {}
-    names = sorted([*notebook_jobs, *labs, *releases], key=_fresh_clone_order)
+    names = sorted([*notebook_jobs, *labs, *corpus, *releases], key=_fresh_clone_order)
     if previous:  # a job not timed before counts as long; the sort is stable, so ties keep the order above
         names.sort(key=lambda name: -previous.get(name, float("inf")))
     seconds: dict[str, float] = {}
@@ -127,13 +134,15 @@ def workload(request, tmp_path_factory):
             try:
                 if name in labs:
                     return grade_lab_class(labs[name], tmp_path_factory)
+                if name in corpus:
+                    return grade_corpus_class(find_labs(ROOT, [CORPUS_LAB])[0], tmp_path_factory)
                 if name in releases:
                     return processes.submit(_run_release, name).result()
                 path, probes = notebook_jobs[name]
                 keep = folder / name.replace("/", "__").replace(" ", "_")
                 return processes.submit(_run, path, probes, str(keep)).result()
             except Exception as err:  # reported by that job's tests, not by every test
-                return err if name in labs else f"{type(err).__name__}: {err}"
+                return err if name in labs or name in corpus else f"{type(err).__name__}: {err}"
             finally:
                 seconds[name] = round(time.perf_counter() - start, 1)
 
@@ -162,3 +171,12 @@ def release_runs(workload):
 def class_runs(workload):
     """{lab name: its graded class, or the exception its run raised} for the labs the selected tests read."""
     return {name: run for name, run in workload.items() if name.startswith("lab") and not name.startswith("labs/")}
+
+
+@pytest.fixture(scope="session")
+def corpus_run(workload):
+    """(the corpus variants graded, course grade's report, its output folder) for CORPUS_LAB; see tests/corpus.py."""
+    run = workload[CORPUS_JOB]
+    if isinstance(run, Exception):
+        raise run
+    return run
