@@ -8,6 +8,7 @@ grade one such class per lab (`grade_lab_class`); the benchmark cycles it to any
 from __future__ import annotations
 
 import copy
+import csv
 import importlib.util
 import itertools
 import json
@@ -19,7 +20,7 @@ import nbformat
 from course.classgrade import Options, grade_class
 from course.execute import Execution, probe_cell, read_probes
 from course.grading import gradebook_scores, max_scores, shown_by_graded_cells
-from course.labs import Lab
+from course.labs import Lab, find_labs
 from course.notebooks import read_notebook
 from course.submissions import make_submission, solution_answers
 from expectations import EXPECTATIONS
@@ -129,3 +130,51 @@ def grade_lab_class(lab: Lab, tmp_path_factory):
                    {s: e["repairs"] for s, e in report["state"].items()}, solution)
     _, wrong = lab_answers(lab)
     return lab, run, max_scores(lab), wrong, rounds, edited_cell, (submissions, out)
+
+
+GRADE_LAB = "lab03_callbacks"  # the lab of tests/test_grade.py
+LEFTOVER_SECONDS = 4321  # how long the cheater's background process would sleep
+CHEAT = '''
+import glob, os
+os.system("umount {root}/solutions 2>/dev/null")  # run by root with its capabilities, this would uncover solutions/
+print("FOUND", glob.glob("{root}/solutions/*") + glob.glob("../../*/gradebook.db"))
+try:
+    open("{root}/gradebook.db", "w").write("forged")
+    print("WR" + "OTE")  # the word appears in the outputs only if the write worked
+except OSError:
+    pass
+import subprocess
+subprocess.Popen(["sleep", "{leftover}"], start_new_session=True)  # left running, for the next student's kernel
+from helpers import checks as _checks
+_checks.expect = lambda *args, **kwargs: None
+_checks.check_close = lambda *args, **kwargs: None
+get_ipython().ast_transformers.append(__import__("ast").NodeTransformer())
+'''
+
+
+def grade_awkward_class(tmp_path_factory):
+    """Lab 3 graded by `course grade --workers 2`: the reference answers pasted into a fresh notebook, a cheater who
+    then kills its kernel, and a file that is not a notebook (tests/test_grade.py)."""
+    lab = find_labs(ROOT, [GRADE_LAB])[0]
+    folder = tmp_path_factory.mktemp("downloads")
+    reference = solution_answers(lab)
+    pasted = copy.deepcopy(make_submission(lab, reference))
+    pasted["nbformat_minor"] = 2
+    for cell in pasted["cells"]:
+        cell["metadata"] = {}
+        cell.pop("id", None)
+        cell["source"] = "".join(cell["source"]).replace("\n", "\r\n")
+    (folder / "Ana Lima_000123_assignsubmission_file_Copy of lab03_callbacks.ipynb").write_text(json.dumps(pasted))
+    _, wrong = lab_answers(lab)
+    wrong_q1 = next(w for w in wrong.values() if w["cell"] == "lab03_q1_answer")
+    cheat = make_submission(lab, {**reference,
+                                  "lab03_q1_answer": wrong_q1["source"] + CHEAT.format(root=ROOT, leftover=LEFTOVER_SECONDS),
+                                  "lab03_q4_answer": reference["lab03_q4_answer"] + "\nimport os\nos._exit(1)\n"})
+    (folder / "Carla Dias_000789_assignsubmission_file_lab03_callbacks.ipynb").write_text(json.dumps(cheat))
+    (folder / "Dan Reis_000999_assignsubmission_file_lab03_callbacks.ipynb").write_text("not a notebook")
+    out = tmp_path_factory.mktemp("grading")
+    report = grade_class(lab, folder, out, Options(workers=2, progress=False))
+    rows = {row["student"]: row for row in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
+    return folder, out, report, rows
+
+

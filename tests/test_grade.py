@@ -8,9 +8,6 @@ again one submission at a time on a Dask cluster, into a PostgreSQL gradebook, g
 """
 from __future__ import annotations
 
-import copy
-import csv
-import json
 import subprocess
 
 import pytest
@@ -20,51 +17,19 @@ from postgres import postgres_server, postgres_unavailable_reason
 from course.classgrade import Options, grade_class
 from course.grading import max_scores
 from course.labs import find_labs
-from course.submissions import make_submission, solution_answers
-from classes import lab_answers
+from classes import GRADE_LAB, LEFTOVER_SECONDS
+from workload import GRADE_JOB
 
-LAB = find_labs(ROOT, ["lab03_callbacks"])[0]
-LEFTOVER_SECONDS = 4321  # how long the cheater's background process would sleep
-CHEAT = '''
-import glob, os
-os.system("umount {root}/solutions 2>/dev/null")  # run by root with its capabilities, this would uncover solutions/
-print("FOUND", glob.glob("{root}/solutions/*") + glob.glob("../../*/gradebook.db"))
-try:
-    open("{root}/gradebook.db", "w").write("forged")
-    print("WR" + "OTE")  # the word appears in the outputs only if the write worked
-except OSError:
-    pass
-import subprocess
-subprocess.Popen(["sleep", "{leftover}"], start_new_session=True)  # left running, for the next student's kernel
-from helpers import checks as _checks
-_checks.expect = lambda *args, **kwargs: None
-_checks.check_close = lambda *args, **kwargs: None
-get_ipython().ast_transformers.append(__import__("ast").NodeTransformer())
-'''
+LAB = find_labs(ROOT, [GRADE_LAB])[0]
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("downloads")
-    reference = solution_answers(LAB)
-    pasted = copy.deepcopy(make_submission(LAB, reference))
-    pasted["nbformat_minor"] = 2
-    for cell in pasted["cells"]:
-        cell["metadata"] = {}
-        cell.pop("id", None)
-        cell["source"] = "".join(cell["source"]).replace("\n", "\r\n")
-    (folder / "Ana Lima_000123_assignsubmission_file_Copy of lab03_callbacks.ipynb").write_text(json.dumps(pasted))
-    _, wrong = lab_answers(LAB)
-    wrong_q1 = next(w for w in wrong.values() if w["cell"] == "lab03_q1_answer")
-    cheat = make_submission(LAB, {**reference,
-                                  "lab03_q1_answer": wrong_q1["source"] + CHEAT.format(root=ROOT, leftover=LEFTOVER_SECONDS),
-                                  "lab03_q4_answer": reference["lab03_q4_answer"] + "\nimport os\nos._exit(1)\n"})
-    (folder / "Carla Dias_000789_assignsubmission_file_lab03_callbacks.ipynb").write_text(json.dumps(cheat))
-    (folder / "Dan Reis_000999_assignsubmission_file_lab03_callbacks.ipynb").write_text("not a notebook")
-    out = tmp_path_factory.mktemp("grading")
-    report = grade_class(LAB, folder, out, Options(workers=2, progress=False))
-    rows = {row["student"]: row for row in csv.DictReader(open(out / "grades.csv", encoding="utf-8"))}
-    return folder, out, report, rows
+def graded(workload):
+    """(the downloads folder, course grade's output folder, its report, {student: grades.csv row}): see tests/classes.py."""
+    run = workload[GRADE_JOB]
+    if isinstance(run, Exception):
+        raise run
+    return run
 
 
 def autograded_points():

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from classes import ROOT, grade_lab_class
+from classes import ROOT, grade_awkward_class, grade_lab_class
+from course.grading import autograde
 from corpus import grade_corpus_class
 from course import CourseError
 from course.execute import execute
@@ -36,6 +37,8 @@ LABS = find_labs(ROOT)
 PLAIN_LAB = "lab01_mlp"  # the lab that plain nbgrader also grades (tests/test_labs.py)
 CORPUS_LAB = "lab03_callbacks"  # the lab whose corpus the suite grades (tests/test_corpus.py): about 8 s a submission
 CORPUS_JOB = f"corpus of {CORPUS_LAB}"
+GRADE_JOB = "awkward class of lab03_callbacks"  # tests/test_grade.py's class (tests/classes.py)
+PLAIN_JOB = f"plain nbgrader on {PLAIN_LAB}"  # done by PLAIN_LAB's job, from its output
 CACHE_KEY = "course/job-seconds"
 
 
@@ -87,9 +90,11 @@ def _wanted(session) -> tuple[bool, bool, set[str]]:
     releases = any("release_runs" in item.fixturenames for item in items)
     labs = {item.callspec.params["graded"] for item in items if hasattr(item, "callspec") and "graded" in item.callspec.params}
     if any("plain" in item.fixturenames for item in items):
-        labs.add(PLAIN_LAB)
+        labs |= {PLAIN_LAB, PLAIN_JOB}
     if any("corpus_run" in item.fixturenames for item in items):
         labs.add(CORPUS_JOB)
+    if any(getattr(item.module, "__name__", "") == "test_grade" and "graded" in item.fixturenames for item in items):
+        labs.add(GRADE_JOB)
     return notebooks, releases, labs
 
 
@@ -117,7 +122,7 @@ def workload(request, tmp_path_factory):
             names = EXPECTATIONS[relpath]["repeat"]["probes"]
             notebook_jobs[f"{relpath} (again)"] = (str(_shortened(relpath, again)), {n: EXPECTATIONS[relpath]["probes"][n] for n in names})
     labs = {lab.name: lab for lab in LABS if lab.name in want_labs}
-    corpus = [CORPUS_JOB] if CORPUS_JOB in want_labs else []
+    corpus = [job for job in (CORPUS_JOB, GRADE_JOB) if job in want_labs]
     releases = RELEASES if want_releases else []
 
     cache = getattr(request.config, "cache", None)
@@ -126,6 +131,7 @@ def workload(request, tmp_path_factory):
     if previous:  # a job not timed before counts as long; the sort is stable, so ties keep the order above
         names.sort(key=lambda name: -previous.get(name, float("inf")))
     seconds: dict[str, float] = {}
+    extras: dict[str, object] = {}
     cpus = os.cpu_count() or 1
     # spawn: the test process may have imported TensorFlow, which must not be forked
     with ProcessPoolExecutor(cpus, mp_context=multiprocessing.get_context("spawn")) as processes, ThreadPoolExecutor(cpus) as pool:
@@ -133,9 +139,19 @@ def workload(request, tmp_path_factory):
             start = time.perf_counter()
             try:
                 if name in labs:
-                    return grade_lab_class(labs[name], tmp_path_factory)
-                if name in corpus:
+                    graded = grade_lab_class(labs[name], tmp_path_factory)
+                    if name == PLAIN_LAB and PLAIN_JOB in want_labs:  # plain nbgrader in a copy of the course folder it made
+                        lab, *_, (submissions, out) = graded
+                        try:
+                            extras[PLAIN_JOB] = autograde(lab, {"wrong1": submissions["wrong1"]},
+                                                          tmp_path_factory.mktemp(f"{lab.name}-plain"), generated=out)
+                        except Exception as err:  # reported by the test that reads it
+                            extras[PLAIN_JOB] = err
+                    return graded
+                if name == CORPUS_JOB:
                     return grade_corpus_class(find_labs(ROOT, [CORPUS_LAB])[0], tmp_path_factory)
+                if name == GRADE_JOB:
+                    return grade_awkward_class(tmp_path_factory)
                 if name in releases:
                     return processes.submit(_run_release, name).result()
                 path, probes = notebook_jobs[name]
@@ -147,6 +163,7 @@ def workload(request, tmp_path_factory):
                 seconds[name] = round(time.perf_counter() - start, 1)
 
         results = dict(zip(names, pool.map(job, names)))
+    results.update(extras)
     if cache is not None:
         cache.set(CACHE_KEY, {**previous, **seconds})
     return results
