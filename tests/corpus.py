@@ -302,23 +302,23 @@ for _path in {solution_paths!r}:
             print("{LEAKED}: ran the solution from", _path)
     break
 '''
-    gradebook = '''
+    gradebook = f'''
 import glob as _glob
-for _path in _glob.glob("../../../gradebook.db") + _glob.glob("../../gradebook.db") + _glob.glob("/**/gradebook.db", recursive=False):
+for _path in _glob.glob("../../../gradebook.db") + _glob.glob("../../gradebook.db") + _glob.glob("/*/gradebook.db"):
     try:
-        print("LEAK" + "ED", open(_path, "rb").read(16))
+        print("{LEAKED}", open(_path, "rb").read(16))
     except OSError:
         pass
-'''.replace('"LEAK" + "ED"', f'"{LEAKED}"')
-    write_gradebook = '''
+'''
+    write_gradebook = f'''
 import glob as _glob
 for _path in _glob.glob("../../../gradebook.db") + _glob.glob("../../gradebook.db"):
     try:
         open(_path, "wb").write(b"I graded myself")
-        print("MARKER wrote", _path)
+        print("{LEAKED} wrote", _path)
     except OSError:
         pass
-'''.replace("MARKER", LEAKED)
+'''
     others = f'''
 import glob as _glob, json as _json
 for _path in _glob.glob("../../../submitted/*/{lab.name}/*.ipynb") + _glob.glob("../../*/{lab.name}/*.ipynb"):
@@ -381,7 +381,7 @@ def colab(nb: dict) -> dict:
                       "language_info": {"name": "python"}, "accelerator": "GPU",
                       "widgets": {"application/vnd.jupyter.widget-state+json": {"0a1b": {"model_name": "LayoutModel", "state": {}}}}}
     for cell in nb["cells"]:
-        cell["metadata"] = {"id": uuid.uuid4().hex[:12]} if cell["cell_type"] == "code" else {"id": uuid.uuid4().hex[:12]}
+        cell["metadata"] = {"id": uuid.uuid4().hex[:12]}
         cell["id"] = uuid.uuid4().hex[:12]
         if cell["cell_type"] == "code":
             cell["outputs"] = [{"output_type": "display_data", "metadata": {},

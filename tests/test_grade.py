@@ -18,7 +18,7 @@ from course.classgrade import Options, grade_class
 from course.grading import max_scores
 from course.labs import find_labs
 from classes import GRADE_LAB, LEFTOVER_SECONDS
-from workload import GRADE_JOB
+from workload import GRADE_JOB, job_result
 
 LAB = find_labs(ROOT, [GRADE_LAB])[0]
 
@@ -26,10 +26,7 @@ LAB = find_labs(ROOT, [GRADE_LAB])[0]
 @pytest.fixture(scope="module")
 def graded(workload):
     """(the downloads folder, course grade's output folder, its report, {student: grades.csv row}): see tests/classes.py."""
-    run = workload[GRADE_JOB]
-    if isinstance(run, Exception):
-        raise run
-    return run
+    return job_result(workload[GRADE_JOB])
 
 
 def autograded_points():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from classes import ROOT, grade_awkward_class, grade_lab_class
+from classes import GRADE_LAB, ROOT, grade_awkward_class, grade_lab_class
 from course.grading import autograde
 from corpus import grade_corpus_class
 from course import CourseError
@@ -37,7 +37,7 @@ LABS = find_labs(ROOT)
 PLAIN_LAB = "lab01_mlp"  # the lab that plain nbgrader also grades (tests/test_labs.py)
 CORPUS_LAB = "lab03_callbacks"  # the lab whose corpus the suite grades (tests/test_corpus.py): about 8 s a submission
 CORPUS_JOB = f"corpus of {CORPUS_LAB}"
-GRADE_JOB = "awkward class of lab03_callbacks"  # tests/test_grade.py's class (tests/classes.py)
+GRADE_JOB = f"awkward class of {GRADE_LAB}"  # tests/test_grade.py's class (tests/classes.py)
 PLAIN_JOB = f"plain nbgrader on {PLAIN_LAB}"  # done by PLAIN_LAB's job, from its output
 CACHE_KEY = "course/job-seconds"
 
@@ -45,6 +45,13 @@ CACHE_KEY = "course/job-seconds"
 def offline_without_mirror() -> bool:
     """COURSE_OFFLINE=1 and no COURSE_DATA_DIR: the loaders can give only stand-ins."""
     return os.environ.get("COURSE_OFFLINE") == "1" and not os.environ.get("COURSE_DATA_DIR")
+
+
+def job_result(result):
+    """A pool job's result; the exception the job raised is raised here instead, in the test that reads it."""
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 def real_data_only():
@@ -122,12 +129,12 @@ def workload(request, tmp_path_factory):
             names = EXPECTATIONS[relpath]["repeat"]["probes"]
             notebook_jobs[f"{relpath} (again)"] = (str(_shortened(relpath, again)), {n: EXPECTATIONS[relpath]["probes"][n] for n in names})
     labs = {lab.name: lab for lab in LABS if lab.name in want_labs}
-    corpus = [job for job in (CORPUS_JOB, GRADE_JOB) if job in want_labs]
+    class_jobs = [job for job in (CORPUS_JOB, GRADE_JOB) if job in want_labs]  # classes made here, not of a lab's answers
     releases = RELEASES if want_releases else []
 
     cache = getattr(request.config, "cache", None)
     previous = cache.get(CACHE_KEY, {}) if cache is not None else {}
-    names = sorted([*notebook_jobs, *labs, *corpus, *releases], key=_fresh_clone_order)
+    names = sorted([*notebook_jobs, *labs, *class_jobs, *releases], key=_fresh_clone_order)
     if previous:  # a job not timed before counts as long; the sort is stable, so ties keep the order above
         names.sort(key=lambda name: -previous.get(name, float("inf")))
     seconds: dict[str, float] = {}
@@ -158,7 +165,7 @@ def workload(request, tmp_path_factory):
                 keep = folder / name.replace("/", "__").replace(" ", "_")
                 return processes.submit(_run, path, probes, str(keep)).result()
             except Exception as err:  # reported by that job's tests, not by every test
-                return err if name in labs or name in corpus else f"{type(err).__name__}: {err}"
+                return err if name in labs or name in class_jobs else f"{type(err).__name__}: {err}"
             finally:
                 seconds[name] = round(time.perf_counter() - start, 1)
 
@@ -193,7 +200,4 @@ def class_runs(workload):
 @pytest.fixture(scope="session")
 def corpus_run(workload):
     """(the corpus variants graded, course grade's report, its output folder) for CORPUS_LAB; see tests/corpus.py."""
-    run = workload[CORPUS_JOB]
-    if isinstance(run, Exception):
-        raise run
-    return run
+    return job_result(workload[CORPUS_JOB])
